@@ -1,0 +1,277 @@
+//! Response envelopes: how each product wraps its data and its errors.
+
+use std::fmt;
+
+use http::{HeaderMap, StatusCode};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
+
+use crate::error::{ApiError, DecodeError, Error, Result, UnexpectedResponse, excerpt};
+use crate::product::Product;
+
+/// A product's response envelope: it opens a response into its payload, or an error.
+///
+/// The three Yeastar clouds differ: Partner Portal answers `{code, detailMessage, requestId,
+/// result, status}`, YCM `{data, requestId, status, time}`, Workplace `{data, status,
+/// requestId}` with errors `{status: "Failed", errMsg, detailMsg}`. Each product crate
+/// implements this trait once; [`PlainJson`] serves the OAuth-style token endpoints.
+pub trait Envelope: Send + Sync + 'static {
+    /// Opens a response: `Ok` with the payload when the API reports success, otherwise the
+    /// error (use [`RawResponse::parse`] so that non-JSON bodies give a clear error).
+    fn open<'a>(response: &RawResponse<'a>) -> Result<Payload<'a>>;
+
+    /// Whether an API error says the access token is invalid or expired, so that the client
+    /// refreshes it and replays the call once. The default recognises HTTP 401.
+    fn is_token_rejected(error: &ApiError) -> bool {
+        error.status == 401
+    }
+}
+
+/// A response as received, for an [`Envelope`] to open.
+#[derive(Clone, Copy)]
+pub struct RawResponse<'a> {
+    product: Product,
+    status: StatusCode,
+    headers: &'a HeaderMap,
+    body: &'a [u8],
+    sensitive: bool,
+}
+
+impl fmt::Debug for RawResponse<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawResponse")
+            .field("product", &self.product)
+            .field("status", &self.status)
+            .field("body_len", &self.body.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> RawResponse<'a> {
+    /// A response (used by the client, and by tests of envelopes).
+    pub fn new(product: Product, status: StatusCode, headers: &'a HeaderMap, body: &'a [u8], sensitive: bool) -> Self {
+        Self {
+            product,
+            status,
+            headers,
+            body,
+            sensitive,
+        }
+    }
+
+    /// The product.
+    pub fn product(&self) -> Product {
+        self.product
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The headers.
+    pub fn headers(&self) -> &'a HeaderMap {
+        self.headers
+    }
+
+    /// The body.
+    pub fn body(&self) -> &'a [u8] {
+        self.body
+    }
+
+    /// Whether the body may hold secrets (token endpoints); then no excerpt is kept in errors.
+    pub fn is_sensitive(&self) -> bool {
+        self.sensitive
+    }
+
+    /// Parses the body as JSON into `T` (which may borrow from the body).
+    ///
+    /// A body that is not JSON at all (empty, an HTML page from a proxy) gives
+    /// [`Error::UnexpectedResponse`] with the HTTP status; JSON of the wrong shape gives
+    /// [`Error::Decode`] naming the JSON path that failed.
+    pub fn parse<T: Deserialize<'a>>(&self) -> Result<T> {
+        let first = self.body.iter().find(|b| !b.is_ascii_whitespace());
+        if !matches!(first, Some(b'{') | Some(b'[')) {
+            return Err(self.unexpected());
+        }
+        let de = &mut serde_json::Deserializer::from_slice(self.body);
+        serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = e.path().to_string();
+            self.decode_error(path, e.into_inner().to_string(), None)
+        })
+    }
+
+    /// An [`Error::UnexpectedResponse`] for this response.
+    pub fn unexpected(&self) -> Error {
+        Error::UnexpectedResponse(Box::new(UnexpectedResponse {
+            product: self.product,
+            status: self.status.as_u16(),
+            content_type: self
+                .headers
+                .get(http::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            excerpt: if self.sensitive { String::new() } else { excerpt(self.body) },
+        }))
+    }
+
+    /// An [`Error::Decode`] for this response.
+    pub fn decode_error(&self, path: String, message: String, request_id: Option<String>) -> Error {
+        Error::Decode(Box::new(DecodeError {
+            product: self.product,
+            status: self.status.as_u16(),
+            path: if path.is_empty() { ".".to_owned() } else { path },
+            message,
+            excerpt: if self.sensitive { String::new() } else { excerpt(self.body) },
+            request_id,
+        }))
+    }
+
+    /// An [`ApiError`] with product and status filled in.
+    pub fn api_error(&self) -> ApiError {
+        ApiError::new(self.product, self.status.as_u16())
+    }
+
+    /// An [`ApiError`] read best-effort from a body whose error shape is undocumented.
+    pub fn undocumented_error(&self) -> ApiError {
+        ApiError::from_undocumented_body(self.product, self.status.as_u16(), self.body, !self.sensitive)
+    }
+}
+
+/// The opened envelope: the data part of a successful response and its metadata.
+#[derive(Debug, Clone)]
+pub struct Payload<'a> {
+    response: RawResponse<'a>,
+    data: Option<&'a RawValue>,
+    data_path: &'static str,
+    request_id: Option<String>,
+    time: Option<i64>,
+}
+
+impl<'a> Payload<'a> {
+    /// A payload whose data is `data`, found at `data_path` in the body (e.g. `result`).
+    pub fn new(response: RawResponse<'a>, data: Option<&'a RawValue>, data_path: &'static str) -> Self {
+        Self {
+            response,
+            data,
+            data_path,
+            request_id: None,
+            time: None,
+        }
+    }
+
+    /// Sets the request id.
+    pub fn with_request_id(mut self, request_id: Option<String>) -> Self {
+        self.request_id = request_id.filter(|s| !s.is_empty());
+        self
+    }
+
+    /// Sets the server time (Unix seconds).
+    pub fn with_time(mut self, time: Option<i64>) -> Self {
+        self.time = time;
+        self
+    }
+
+    /// The request id of the response.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// The server time of the response (Unix seconds), where the product sends one (YCM).
+    pub fn time(&self) -> Option<i64> {
+        self.time
+    }
+
+    /// Whether the response carried data (`null` counts as none).
+    pub fn has_data(&self) -> bool {
+        self.data.is_some_and(|d| d.get() != "null")
+    }
+
+    /// Decodes the data into `T`; a missing or `null` data part is decoded as JSON `null`,
+    /// so `Option<T>` and `()` accept it and other types report it clearly.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
+        let raw = self.data.map(RawValue::get).unwrap_or("null");
+        let de = &mut serde_json::Deserializer::from_str(raw);
+        serde_path_to_error::deserialize(de).map_err(|e| {
+            let inner = e.path().to_string();
+            let path = if inner.is_empty() || inner == "." {
+                self.data_path.to_owned()
+            } else {
+                format!("{}.{inner}", self.data_path)
+            };
+            self.response
+                .decode_error(path, e.into_inner().to_string(), self.request_id.clone())
+        })
+    }
+}
+
+/// The envelope of plain JSON answers (the OAuth-style token endpoints of YCM and Workplace):
+/// a 2xx JSON body is the data; anything else is an error read best-effort.
+#[derive(Debug, Clone, Copy)]
+pub struct PlainJson;
+
+impl Envelope for PlainJson {
+    fn open<'a>(response: &RawResponse<'a>) -> Result<Payload<'a>> {
+        if !response.status().is_success() {
+            return Err(if response.parse::<&RawValue>().is_ok() {
+                Error::from(response.undocumented_error())
+            } else {
+                response.unexpected()
+            });
+        }
+        let data: &'a RawValue = response.parse()?;
+        Ok(Payload::new(*response, Some(data), "."))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_and_empty_bodies_carry_the_status() {
+        let headers = HeaderMap::new();
+        for body in [&b"<html><body>502 Bad Gateway</body></html>"[..], b"", b"  "] {
+            let r = RawResponse::new(Product::Ycm, StatusCode::BAD_GATEWAY, &headers, body, false);
+            let err = r.parse::<serde_json::Value>().unwrap_err();
+            assert_eq!(err.status(), Some(502));
+            assert!(matches!(err, Error::UnexpectedResponse(_)), "{err}");
+        }
+    }
+
+    #[test]
+    fn decode_errors_name_the_path() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct D {
+            list: Vec<Item>,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Item {
+            id: u64,
+        }
+        let headers = HeaderMap::new();
+        let body = br#"{"data":{"list":[{"id":1},{"id":"x"}]}}"#;
+        let r = RawResponse::new(Product::Workplace, StatusCode::OK, &headers, body, false);
+        #[derive(serde::Deserialize)]
+        struct Env<'a> {
+            #[serde(borrow)]
+            data: Option<&'a RawValue>,
+        }
+        let env: Env<'_> = r.parse().unwrap();
+        let err = Payload::new(r, env.data, "data").json::<D>().unwrap_err();
+        let Error::Decode(d) = &err else { panic!("{err}") };
+        assert_eq!(d.path, "data.list[1].id");
+    }
+
+    #[test]
+    fn sensitive_responses_leave_no_excerpt() {
+        let headers = HeaderMap::new();
+        let body = br#"{"access_token": 42}"#;
+        let r = RawResponse::new(Product::Ycm, StatusCode::OK, &headers, body, true);
+        let err = r.parse::<std::collections::HashMap<String, String>>().unwrap_err();
+        assert!(!format!("{err} {err:?}").contains("access_token\": 42"));
+    }
+}

@@ -1,0 +1,57 @@
+//! The transport under the Yeastar cloud OpenAPI SDK: the one place for HTTP, access tokens,
+//! retries, errors, secrets and tracing.
+//!
+//! Most users never name this crate: they use a product crate (`yeastar-partner-portal`,
+//! `yeastar-ycm`, `yeastar-workplace`) or the `yeastar` facade, which re-export what is needed
+//! here ([`Error`], [`Credentials`], [`RetryConfig`], [`Timeouts`]).
+//!
+//! # How a call flows
+//! 1. A product crate describes an operation as an [`Endpoint`] value: a [`Request`] (method,
+//!    path template with percent-encoded parameters, query, JSON or form body, idempotency)
+//!    plus the product's [`Envelope`] and the output type. Input is validated there, before
+//!    anything is sent.
+//! 2. [`Client::send`] takes a token from the shared cache (single-flight, refreshed before
+//!    expiry), sends the request through an [`HttpSend`] (reqwest by default) under a
+//!    per-attempt timeout, and reads at most `max_body_bytes`.
+//! 3. The envelope opens the answer into data or an [`ApiError`]. A rejected token is
+//!    refreshed and the call replayed once; transient failures are retried with jittered
+//!    exponential backoff as [`RetryConfig`] describes, within the total timeout.
+//! 4. Every call runs in a `yeastar.call` tracing span (product, endpoint template, attempts,
+//!    status, request id, elapsed time); no body, id or secret is ever logged.
+
+mod auth;
+mod client;
+mod envelope;
+mod error;
+mod http;
+mod paging;
+mod product;
+mod request;
+mod retry;
+mod secret;
+#[cfg(feature = "test-util")]
+pub mod test_util;
+
+pub use crate::auth::{Credentials, Grant, StoredTokens, TokenSet, TokenSource, TokenStore};
+pub use crate::client::{Client, ClientBuilder, Config, DEFAULT_MAX_BODY_BYTES, DEFAULT_USER_AGENT, Timeouts};
+pub use crate::envelope::{Envelope, Payload, PlainJson, RawResponse};
+pub use crate::error::{
+    ApiError, AuthError, AuthErrorKind, DecodeError, Error, Result, TimeoutKind, TransportError, TransportErrorKind,
+    UnexpectedResponse,
+};
+#[cfg(feature = "reqwest")]
+pub use crate::http::ReqwestHttp;
+pub use crate::http::HttpSend;
+pub use crate::paging::{DEFAULT_MAX_PAGES, Items, Page, Pages};
+pub use crate::product::{Product, ProductSpec};
+pub use crate::request::{Endpoint, Request};
+pub use crate::retry::RetryConfig;
+pub use crate::secret::Secret;
+
+/// Re-exports for product crates, so that they depend on no HTTP crate of their own.
+pub mod reexports {
+    pub use async_trait::async_trait;
+    pub use futures_core::Stream;
+    pub use http::{HeaderMap, Method, StatusCode};
+    pub use serde_json::value::RawValue;
+}

@@ -1,0 +1,337 @@
+//! Lazy paging as a `Stream` of pages or of items.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures_core::Stream;
+
+use crate::error::{Error, Result};
+use crate::product::Product;
+
+/// One page of a listing, as the product returned it.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    /// The items.
+    pub items: Vec<T>,
+    /// The page number the server says it returned (1-based), if it says.
+    pub page_no: Option<u64>,
+    /// The total number of items, if the server says.
+    pub total: Option<u64>,
+    /// The number of pages, if the server says.
+    pub total_pages: Option<u64>,
+}
+
+impl<T> Page<T> {
+    /// A page of `items`.
+    pub fn new(items: Vec<T>) -> Self {
+        Self {
+            items,
+            page_no: None,
+            total: None,
+            total_pages: None,
+        }
+    }
+
+    /// Sets the page number the server echoed.
+    pub fn with_page_no(mut self, page_no: Option<u64>) -> Self {
+        self.page_no = page_no;
+        self
+    }
+
+    /// Sets the total item count.
+    pub fn with_total(mut self, total: Option<u64>) -> Self {
+        self.total = total;
+        self
+    }
+
+    /// Sets the page count.
+    pub fn with_total_pages(mut self, total_pages: Option<u64>) -> Self {
+        self.total_pages = total_pages;
+        self
+    }
+}
+
+type PageFuture<T> = Pin<Box<dyn Future<Output = Result<Page<T>>> + Send>>;
+type FetchFn<T> = Box<dyn FnMut(u64) -> PageFuture<T> + Send>;
+
+/// The most pages a listing may take when the server gives no total (a guard against a
+/// server that never reports a last page).
+pub const DEFAULT_MAX_PAGES: u64 = 100_000;
+
+/// A lazy stream of pages: the next page is requested only when the previous one has been
+/// consumed.
+///
+/// It stops after a short or empty page, when the items seen reach the reported total, or when
+/// the reported page count is reached; it fails with [`Error::Paging`] when the server returns
+/// a page other than the one asked for, or keeps going past the total it reported (or past
+/// [`DEFAULT_MAX_PAGES`]). After an error, the stream ends.
+///
+/// ```
+/// # use yeastar_transport::{Page, Pages, Product};
+/// # async fn demo() -> Result<(), yeastar_transport::Error> {
+/// let mut pages = Pages::new(Product::Workplace, 1, 2, |page_no| async move {
+///     let all = [1, 2, 3];
+///     let start = ((page_no - 1) * 2) as usize;
+///     Ok(Page::new(all.iter().skip(start).take(2).copied().collect()).with_total(Some(3)))
+/// });
+/// assert_eq!(pages.next().await.transpose()?.map(|p| p.items), Some(vec![1, 2]));
+/// assert_eq!(pages.items().try_collect().await?, vec![3]);
+/// # Ok(()) }
+/// ```
+pub struct Pages<T> {
+    product: Product,
+    fetch: FetchFn<T>,
+    next_page: u64,
+    page_size: u64,
+    seen: u64,
+    max_pages: u64,
+    pages_fetched: u64,
+    in_flight: Option<PageFuture<T>>,
+    done: bool,
+}
+
+impl<T> fmt::Debug for Pages<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pages")
+            .field("product", &self.product)
+            .field("next_page", &self.next_page)
+            .field("page_size", &self.page_size)
+            .field("seen", &self.seen)
+            .field("done", &self.done)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T: Send + 'static> Pages<T> {
+    /// Pages of `page_size` items from `first_page` (1-based), each fetched by `fetch(page_no)`.
+    pub fn new<F, Fut>(product: Product, first_page: u64, page_size: u64, mut fetch: F) -> Self
+    where
+        F: FnMut(u64) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<Page<T>>> + Send + 'static,
+    {
+        Self {
+            product,
+            fetch: Box::new(move |n| Box::pin(fetch(n))),
+            next_page: first_page.max(1),
+            page_size: page_size.max(1),
+            seen: 0,
+            max_pages: DEFAULT_MAX_PAGES,
+            pages_fetched: 0,
+            in_flight: None,
+            done: false,
+        }
+    }
+
+    /// Caps the number of pages fetched; one more page is an [`Error::Paging`].
+    pub fn max_pages(mut self, n: u64) -> Self {
+        self.max_pages = n.max(1);
+        self
+    }
+
+    /// The next page, or `None` after the last one.
+    pub async fn next(&mut self) -> Option<Result<Page<T>>> {
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+
+    /// Flattens the pages into a stream of items.
+    pub fn items(self) -> Items<T> {
+        Items {
+            pages: self,
+            buffer: VecDeque::new(),
+        }
+    }
+
+    /// Reads every page and returns all items.
+    pub async fn try_collect(self) -> Result<Vec<T>> {
+        self.items().try_collect().await
+    }
+
+    fn check(&mut self, requested: u64, page: &Page<T>) -> Result<bool> {
+        let fail = |message: String| Error::Paging {
+            product: self.product,
+            message,
+        };
+        if let Some(echoed) = page.page_no
+            && echoed != requested
+        {
+            return Err(fail(format!("asked for page {requested}, the server returned page {echoed}")));
+        }
+        self.seen += page.items.len() as u64;
+        self.pages_fetched += 1;
+        let n = page.items.len() as u64;
+        let last = n == 0
+            || n < self.page_size
+            || page.total.is_some_and(|t| self.seen >= t)
+            || page.total_pages.is_some_and(|tp| requested >= tp);
+        if last {
+            return Ok(true);
+        }
+        let bound = match page.total {
+            Some(t) => t.div_ceil(self.page_size) + 1,
+            None => self.max_pages,
+        };
+        if self.pages_fetched >= bound.min(self.max_pages) {
+            return Err(fail(format!(
+                "{} pages read and the server reports more (total {:?}); stopping",
+                self.pages_fetched, page.total
+            )));
+        }
+        Ok(false)
+    }
+}
+
+impl<T: Send + 'static> Stream for Pages<T> {
+    type Item = Result<Page<T>>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        if this.done {
+            return Poll::Ready(None);
+        }
+        let requested = this.next_page;
+        let fut = match &mut this.in_flight {
+            Some(f) => f,
+            None => this.in_flight.insert((this.fetch)(requested)),
+        };
+        let result = match fut.as_mut().poll(cx) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(r) => r,
+        };
+        this.in_flight = None;
+        let page = match result {
+            Ok(page) => page,
+            Err(e) => {
+                this.done = true;
+                return Poll::Ready(Some(Err(e)));
+            }
+        };
+        match this.check(requested, &page) {
+            Ok(last) => {
+                this.done = last;
+                this.next_page += 1;
+                if page.items.is_empty() && requested > 1 {
+                    Poll::Ready(None)
+                } else {
+                    Poll::Ready(Some(Ok(page)))
+                }
+            }
+            Err(e) => {
+                this.done = true;
+                Poll::Ready(Some(Err(e)))
+            }
+        }
+    }
+}
+
+/// A lazy stream of items, read page by page. See [`Pages`].
+pub struct Items<T> {
+    pages: Pages<T>,
+    buffer: VecDeque<T>,
+}
+
+impl<T> fmt::Debug for Items<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Items")
+            .field("pages", &self.pages)
+            .field("buffered", &self.buffer.len())
+            .finish()
+    }
+}
+
+impl<T: Send + 'static> Items<T> {
+    /// The next item, or `None` after the last one.
+    pub async fn next(&mut self) -> Option<Result<T>> {
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+
+    /// Reads every remaining item.
+    pub async fn try_collect(mut self) -> Result<Vec<T>> {
+        let mut out = Vec::new();
+        while let Some(item) = self.next().await {
+            out.push(item?);
+        }
+        Ok(out)
+    }
+}
+
+impl<T: Send + 'static> Stream for Items<T> {
+    type Item = Result<T>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        loop {
+            if let Some(item) = this.buffer.pop_front() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            match Pin::new(&mut this.pages).poll_next(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
+                Poll::Ready(Some(Ok(page))) => this.buffer.extend(page.items),
+            }
+        }
+    }
+}
+
+impl<T> Unpin for Pages<T> {}
+impl<T> Unpin for Items<T> {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    fn pages_of(total: u64, size: u64, report_total: bool, calls: Arc<AtomicU64>) -> Pages<u64> {
+        Pages::new(Product::Ycm, 1, size, move |n| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            async move {
+                let items: Vec<u64> = ((n - 1) * size..(n * size).min(total)).collect();
+                Ok(Page::new(items)
+                    .with_page_no(Some(n))
+                    .with_total(report_total.then_some(total)))
+            }
+        })
+    }
+
+    #[tokio::test]
+    async fn reads_every_item_lazily_and_stops() {
+        let calls = Arc::new(AtomicU64::new(0));
+        let mut items = pages_of(10, 3, true, calls.clone()).items();
+        assert_eq!(items.next().await.unwrap().unwrap(), 0);
+        assert_eq!(calls.load(Ordering::SeqCst), 1, "only the first page is read");
+        let rest = items.try_collect().await.unwrap();
+        assert_eq!(rest, (1..10).collect::<Vec<_>>());
+        assert_eq!(calls.load(Ordering::SeqCst), 4);
+    }
+
+    #[tokio::test]
+    async fn exact_multiple_without_total_ends_on_the_empty_page() {
+        let calls = Arc::new(AtomicU64::new(0));
+        let all = pages_of(6, 3, false, calls.clone()).try_collect().await.unwrap();
+        assert_eq!(all.len(), 6);
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn a_server_that_never_stops_is_cut_off() {
+        let never = Pages::new(Product::Workplace, 1, 2, |n| async move {
+            Ok(Page::new(vec![1, 2]).with_page_no(Some(n)).with_total(Some(4)))
+        });
+        let err = never.try_collect().await.unwrap_err();
+        assert!(matches!(err, Error::Paging { .. }), "{err}");
+
+        let no_total = Pages::new(Product::Workplace, 1, 2, |_| async move { Ok(Page::new(vec![1, 2])) }).max_pages(50);
+        assert!(matches!(no_total.try_collect().await, Err(Error::Paging { .. })));
+
+        let ignores_page_no = Pages::new(Product::Workplace, 1, 2, |_| async move {
+            Ok(Page::new(vec![1, 2]).with_page_no(Some(1)))
+        });
+        let err = ignores_page_no.try_collect().await.unwrap_err();
+        assert!(err.to_string().contains("asked for page 2"), "{err}");
+    }
+}

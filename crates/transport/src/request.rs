@@ -1,0 +1,290 @@
+//! Endpoints as values: what a product crate hands to the client.
+
+use std::fmt;
+
+use bytes::Bytes;
+use http::Method;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::Serialize;
+
+use crate::envelope::{Envelope, Payload};
+use crate::error::{Error, Result};
+
+/// One API operation as a value: it describes its HTTP request and how to read the answer.
+///
+/// Product crates implement this for each operation (`GetSubordinateUser`, `UpdateUser`, …);
+/// the client sends it. Validation of caller input belongs in [`Endpoint::request`], so that a
+/// bad value is reported as [`Error::InvalidInput`] before anything is sent.
+pub trait Endpoint: Send + Sync {
+    /// The product's response envelope.
+    type Envelope: Envelope;
+    /// What the call returns.
+    type Output: Send + 'static;
+
+    /// Builds the request (validating the input).
+    fn request(&self) -> Result<Request>;
+
+    /// Reads the output from the opened envelope. Usually `payload.json()`.
+    fn decode(payload: Payload<'_>) -> Result<Self::Output>;
+}
+
+/// Characters escaped in a path segment: everything but RFC 3986 unreserved characters and `@`
+/// (kept so that a Yeastar ID such as `color123@yeastar.com` appears as in the docs).
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~').remove(b'@');
+
+#[derive(Clone)]
+pub(crate) enum Body {
+    Empty,
+    Json(Bytes),
+    Form(Bytes),
+}
+
+/// An HTTP request described as data: method, path template and parameters, query, body,
+/// whether it may be retried, whether it needs a token.
+///
+/// ```
+/// use yeastar_transport::Request;
+/// let req = Request::get("/user/openapi/user/v1/subordinate_user/{partnerId}")
+///     .path_param("partnerId", "a/b?c")
+///     .query("pageNo", 2);
+/// assert_eq!(req.path_and_query().unwrap(), "/user/openapi/user/v1/subordinate_user/a%2Fb%3Fc?pageNo=2");
+/// ```
+#[derive(Clone)]
+pub struct Request {
+    pub(crate) method: Method,
+    pub(crate) template: &'static str,
+    pub(crate) path: String,
+    pub(crate) query: String,
+    pub(crate) body: Body,
+    pub(crate) idempotent: bool,
+    pub(crate) authenticated: bool,
+    pub(crate) sensitive: bool,
+    pub(crate) fault: Option<Fault>,
+}
+
+impl Request {
+    /// A request; GET, PUT and DELETE are idempotent, POST is not (see [`Request::idempotent`]).
+    pub fn new(method: Method, template: &'static str) -> Self {
+        let idempotent = matches!(method, Method::GET | Method::PUT | Method::DELETE | Method::HEAD);
+        Self {
+            method,
+            template,
+            path: template.to_owned(),
+            query: String::new(),
+            body: Body::Empty,
+            idempotent,
+            authenticated: true,
+            sensitive: false,
+            fault: None,
+        }
+    }
+
+    /// A GET request.
+    pub fn get(template: &'static str) -> Self {
+        Self::new(Method::GET, template)
+    }
+
+    /// A POST request (not idempotent unless declared so).
+    pub fn post(template: &'static str) -> Self {
+        Self::new(Method::POST, template)
+    }
+
+    /// A PUT request.
+    pub fn put(template: &'static str) -> Self {
+        Self::new(Method::PUT, template)
+    }
+
+    /// A DELETE request.
+    pub fn delete(template: &'static str) -> Self {
+        Self::new(Method::DELETE, template)
+    }
+
+    /// Fills `{name}` in the path template with `value`, percent-encoded as exactly one path
+    /// segment: `/`, `?`, `#`, `%`, spaces and non-ASCII can never change the path. The values
+    /// `""`, `.` and `..` are refused, because no encoding keeps them a single segment.
+    pub fn path_param(mut self, name: &str, value: impl fmt::Display) -> Self {
+        let value = value.to_string();
+        if value.is_empty() || value == "." || value == ".." {
+            self.fail(Fault::Input(name.to_owned(), format!("{value:?} cannot be used as a path segment")));
+            return self;
+        }
+        let placeholder = format!("{{{name}}}");
+        match self.path.find(&placeholder) {
+            Some(at) => {
+                let encoded = utf8_percent_encode(&value, SEGMENT).to_string();
+                self.path.replace_range(at..at + placeholder.len(), &encoded);
+            }
+            None => self.fail(Fault::Template(format!(
+                "path template {} has no parameter {{{name}}}",
+                self.template
+            ))),
+        }
+        self
+    }
+
+    /// Adds a query parameter (form-urlencoded).
+    pub fn query(mut self, name: &str, value: impl fmt::Display) -> Self {
+        if !self.query.is_empty() {
+            self.query.push('&');
+        }
+        self.query.extend(url::form_urlencoded::byte_serialize(name.as_bytes()));
+        self.query.push('=');
+        self.query.extend(url::form_urlencoded::byte_serialize(value.to_string().as_bytes()));
+        self
+    }
+
+    /// Adds a query parameter when `value` is `Some`.
+    pub fn query_opt(self, name: &str, value: Option<impl fmt::Display>) -> Self {
+        match value {
+            Some(v) => self.query(name, v),
+            None => self,
+        }
+    }
+
+    /// Sets a JSON body (`Content-Type: application/json`), serialised now.
+    pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = Body::Json(Bytes::from(bytes)),
+            Err(e) => self.fail(Fault::Input("body".into(), format!("cannot be serialised as JSON: {e}"))),
+        }
+        self
+    }
+
+    /// Sets a form body (`Content-Type: application/x-www-form-urlencoded`).
+    pub fn form<'a>(mut self, fields: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut ser = url::form_urlencoded::Serializer::new(String::new());
+        ser.extend_pairs(fields);
+        self.body = Body::Form(Bytes::from(ser.finish()));
+        self
+    }
+
+    /// Declares whether sending the request twice is harmless (a POST that only sets fields).
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.idempotent = idempotent;
+        self
+    }
+
+    /// The request carries no access token (token endpoints).
+    pub fn unauthenticated(mut self) -> Self {
+        self.authenticated = false;
+        self
+    }
+
+    /// The request or its answer carries secrets (token endpoints): no part of either body
+    /// is ever copied into an error.
+    pub fn sensitive(mut self) -> Self {
+        self.sensitive = true;
+        self
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The path template, e.g. `/dm/open_api/v1/users/{userId}` (used to name the endpoint in
+    /// traces, so that ids never reach the logs).
+    pub fn template(&self) -> &'static str {
+        self.template
+    }
+
+    /// Whether the request may be sent more than once.
+    pub fn is_idempotent(&self) -> bool {
+        self.idempotent
+    }
+
+    /// The JSON body, if any.
+    pub fn json_body(&self) -> Option<&[u8]> {
+        match &self.body {
+            Body::Json(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// The encoded path and query, or the input error recorded while building.
+    pub fn path_and_query(&self) -> Result<String> {
+        match &self.fault {
+            Some(Fault::Input(field, message)) => return Err(Error::invalid_input(field, message)),
+            Some(Fault::Template(message)) => return Err(Error::Config(message.clone())),
+            None => {}
+        }
+        if let Some(open) = self.path.find('{') {
+            let name = self.path[open..].split('}').next().unwrap_or_default();
+            return Err(Error::Config(format!(
+                "path template {} is missing parameter {name}}}",
+                self.template
+            )));
+        }
+        let mut out = self.path.clone();
+        if !self.query.is_empty() {
+            out.push('?');
+            out.push_str(&self.query);
+        }
+        Ok(out)
+    }
+
+    fn fail(&mut self, fault: Fault) {
+        self.fault.get_or_insert(fault);
+    }
+}
+
+/// A mistake recorded while building, reported when the request is sent.
+#[derive(Clone)]
+pub(crate) enum Fault {
+    Input(String, String),
+    Template(String),
+}
+
+impl fmt::Debug for Request {
+    // Bodies are never printed: a form body may hold the client secret or a refresh token.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let body = match &self.body {
+            Body::Empty => "none".to_owned(),
+            Body::Json(b) => format!("json, {} bytes", b.len()),
+            Body::Form(b) => format!("form, {} bytes", b.len()),
+        };
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("template", &self.template)
+            .field("body", &body)
+            .field("idempotent", &self.idempotent)
+            .field("authenticated", &self.authenticated)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_ids_stay_one_segment() {
+        for (id, want) in [
+            ("a/b", "a%2Fb"),
+            ("../x", "..%2Fx"),
+            ("a?b#c", "a%3Fb%23c"),
+            ("100%", "100%25"),
+            ("名前", "%E5%90%8D%E5%89%8D"),
+            ("color123@yeastar.com", "color123@yeastar.com"),
+            ("a b+c", "a%20b%2Bc"),
+        ] {
+            let r = Request::get("/x/{id}/y").path_param("id", id);
+            assert_eq!(r.path_and_query().unwrap(), format!("/x/{want}/y"), "{id}");
+        }
+    }
+
+    #[test]
+    fn dot_segments_and_missing_params_are_refused() {
+        for id in ["", ".", ".."] {
+            let err = Request::get("/x/{id}").path_param("id", id).path_and_query().unwrap_err();
+            assert!(matches!(err, Error::InvalidInput { .. }), "{id:?}: {err}");
+        }
+        assert!(matches!(Request::get("/x/{id}").path_and_query(), Err(Error::Config(_))));
+    }
+
+    #[test]
+    fn debug_never_shows_the_body() {
+        let r = Request::post("/token").form([("client_secret", "s3cr3t")]);
+        assert!(!format!("{r:?}").contains("s3cr3t"));
+    }
+}

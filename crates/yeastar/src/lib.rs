@@ -1,0 +1,32 @@
+//! Rust SDK for Yeastar's cloud OpenAPIs.
+//!
+//! Each product lives behind a feature (all on by default):
+//!
+//! | feature | module | API |
+//! |---|---|---|
+//! | `partner-portal` | [`partner_portal`] | Yeastar Partner Portal: a partner's subordinate users (customers) |
+//! | `ycm` | [`ycm`] | Yeastar Central Management: users, resellers, cloud PBXs |
+//! | `workplace` | [`workplace`] | Yeastar Workplace: users, groups |
+//!
+//! Turning a feature off removes that product crate from the build entirely. The types every
+//! product shares (errors, credentials, retry and timeout settings) are re-exported at the root.
+
+pub use yeastar_transport::{
+    ApiError, AuthError, AuthErrorKind, Credentials, DecodeError, Error, Items, Page, Pages, Product, Result,
+    RetryConfig, Secret, TimeoutKind, Timeouts, TransportError, TransportErrorKind, UnexpectedResponse,
+};
+
+/// The transport crate itself, for custom HTTP implementations, token stores and endpoints.
+pub use yeastar_transport as transport;
+
+/// Yeastar Partner Portal OpenAPI.
+#[cfg(feature = "partner-portal")]
+pub use yeastar_partner_portal as partner_portal;
+
+/// Yeastar Central Management (YCM) OpenAPI.
+#[cfg(feature = "ycm")]
+pub use yeastar_ycm as ycm;
+
+/// Yeastar Workplace OpenAPI.
+#[cfg(feature = "workplace")]
+pub use yeastar_workplace as workplace;
