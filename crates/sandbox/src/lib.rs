@@ -1,0 +1,1 @@
+//! placeholder: the sandbox issue fills this crate.
