@@ -279,16 +279,25 @@ impl<P: ProductSpec> ClientBuilder<P> {
         let user_agent_header = HeaderValue::try_from(user_agent.as_str())
             .map_err(|_| Error::Config(format!("the app name {:?} is not a valid header value", self.app_name)))?;
         let auth = match self.credentials.map(|c| c.0) {
-            None => return Err(Error::Config("credentials are required (client id and secret, or an access token)".into())),
+            None => {
+                return Err(Error::Config(
+                    "credentials are required (client id and secret, or an access token)".into(),
+                ));
+            }
             Some(CredentialsRepr::AccessToken(t)) => {
                 if t.is_empty() {
                     return Err(Error::Config("the access token is empty".into()));
                 }
                 Auth::Static(bearer_header(&t)?)
             }
-            Some(CredentialsRepr::Client { client_id, client_secret }) => {
+            Some(CredentialsRepr::Client {
+                client_id,
+                client_secret,
+            }) => {
                 if client_id.trim().is_empty() || client_secret.is_empty() {
-                    return Err(Error::Config("the client id and client secret must not be empty".into()));
+                    return Err(Error::Config(
+                        "the client id and client secret must not be empty".into(),
+                    ));
                 }
                 let source = self.token_source.unwrap_or_else(P::token_source);
                 Auth::Cache(Box::new(TokenCache::new(
@@ -612,12 +621,7 @@ impl Client {
         }
     }
 
-    fn http_request(
-        &self,
-        request: &Request,
-        uri: &Uri,
-        auth: Option<&HeaderValue>,
-    ) -> http::Request<Bytes> {
+    fn http_request(&self, request: &Request, uri: &Uri, auth: Option<&HeaderValue>) -> http::Request<Bytes> {
         let (body, content_type) = match &request.body {
             Body::Empty => (Bytes::new(), None),
             Body::Json(b) => (b.clone(), Some(HeaderValue::from_static("application/json"))),

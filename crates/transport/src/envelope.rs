@@ -112,7 +112,11 @@ impl<'a> RawResponse<'a> {
                 .get(http::header::CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned),
-            excerpt: if self.sensitive { String::new() } else { excerpt(self.body) },
+            excerpt: if self.sensitive {
+                String::new()
+            } else {
+                excerpt(self.body)
+            },
         }))
     }
 
@@ -123,7 +127,11 @@ impl<'a> RawResponse<'a> {
             status: self.status.as_u16(),
             path: if path.is_empty() { ".".to_owned() } else { path },
             message,
-            excerpt: if self.sensitive { String::new() } else { excerpt(self.body) },
+            excerpt: if self.sensitive {
+                String::new()
+            } else {
+                excerpt(self.body)
+            },
             request_id,
         }))
     }

@@ -548,12 +548,20 @@ mod tests {
 
     #[test]
     fn undocumented_bodies_never_fail() {
-        let e = ApiError::from_undocumented_body(Product::Ycm, 400, b"{\"errcode\":40002,\"errmsg\":\"PARAMETER ERROR\",\"requestId\":\"r1\"}", true);
+        let e = ApiError::from_undocumented_body(
+            Product::Ycm,
+            400,
+            b"{\"errcode\":40002,\"errmsg\":\"PARAMETER ERROR\",\"requestId\":\"r1\"}",
+            true,
+        );
         assert_eq!(e.code.as_deref(), Some("40002"));
         assert_eq!(e.message.as_deref(), Some("PARAMETER ERROR"));
         assert_eq!(e.request_id.as_deref(), Some("r1"));
         let e = ApiError::from_undocumented_body(Product::Ycm, 500, b"<html>oops</html>", true);
-        assert_eq!((e.status, e.code, e.raw_body.as_deref()), (500, None, Some("<html>oops</html>")));
+        assert_eq!(
+            (e.status, e.code, e.raw_body.as_deref()),
+            (500, None, Some("<html>oops</html>"))
+        );
     }
 
     #[test]

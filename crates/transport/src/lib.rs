@@ -39,9 +39,9 @@ pub use crate::error::{
     ApiError, AuthError, AuthErrorKind, DecodeError, Error, Result, TimeoutKind, TransportError, TransportErrorKind,
     UnexpectedResponse,
 };
+pub use crate::http::HttpSend;
 #[cfg(feature = "reqwest")]
 pub use crate::http::ReqwestHttp;
-pub use crate::http::HttpSend;
 pub use crate::paging::{DEFAULT_MAX_PAGES, Items, Page, Pages};
 pub use crate::product::{Product, ProductSpec};
 pub use crate::request::{Endpoint, Request};

@@ -158,7 +158,9 @@ impl<T: Send + 'static> Pages<T> {
         if let Some(echoed) = page.page_no
             && echoed != requested
         {
-            return Err(fail(format!("asked for page {requested}, the server returned page {echoed}")));
+            return Err(fail(format!(
+                "asked for page {requested}, the server returned page {echoed}"
+            )));
         }
         self.seen += page.items.len() as u64;
         self.pages_fetched += 1;

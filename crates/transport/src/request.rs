@@ -30,7 +30,12 @@ pub trait Endpoint: Send + Sync {
 
 /// Characters escaped in a path segment: everything but RFC 3986 unreserved characters and `@`
 /// (kept so that a Yeastar ID such as `color123@yeastar.com` appears as in the docs).
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~').remove(b'@');
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'@');
 
 #[derive(Clone)]
 pub(crate) enum Body {
@@ -105,7 +110,10 @@ impl Request {
     pub fn path_param(mut self, name: &str, value: impl fmt::Display) -> Self {
         let value = value.to_string();
         if value.is_empty() || value == "." || value == ".." {
-            self.fail(Fault::Input(name.to_owned(), format!("{value:?} cannot be used as a path segment")));
+            self.fail(Fault::Input(
+                name.to_owned(),
+                format!("{value:?} cannot be used as a path segment"),
+            ));
             return self;
         }
         let placeholder = format!("{{{name}}}");
@@ -129,7 +137,8 @@ impl Request {
         }
         self.query.extend(url::form_urlencoded::byte_serialize(name.as_bytes()));
         self.query.push('=');
-        self.query.extend(url::form_urlencoded::byte_serialize(value.to_string().as_bytes()));
+        self.query
+            .extend(url::form_urlencoded::byte_serialize(value.to_string().as_bytes()));
         self
     }
 
@@ -145,7 +154,10 @@ impl Request {
     pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
         match serde_json::to_vec(body) {
             Ok(bytes) => self.body = Body::Json(Bytes::from(bytes)),
-            Err(e) => self.fail(Fault::Input("body".into(), format!("cannot be serialised as JSON: {e}"))),
+            Err(e) => self.fail(Fault::Input(
+                "body".into(),
+                format!("cannot be serialised as JSON: {e}"),
+            )),
         }
         self
     }
@@ -276,10 +288,16 @@ mod tests {
     #[test]
     fn dot_segments_and_missing_params_are_refused() {
         for id in ["", ".", ".."] {
-            let err = Request::get("/x/{id}").path_param("id", id).path_and_query().unwrap_err();
+            let err = Request::get("/x/{id}")
+                .path_param("id", id)
+                .path_and_query()
+                .unwrap_err();
             assert!(matches!(err, Error::InvalidInput { .. }), "{id:?}: {err}");
         }
-        assert!(matches!(Request::get("/x/{id}").path_and_query(), Err(Error::Config(_))));
+        assert!(matches!(
+            Request::get("/x/{id}").path_and_query(),
+            Err(Error::Config(_))
+        ));
     }
 
     #[test]
