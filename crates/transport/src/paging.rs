@@ -321,9 +321,11 @@ mod tests {
 
     #[tokio::test]
     async fn a_server_that_never_stops_is_cut_off() {
+        // A total it never reaches: bounded by max_pages.
         let never = Pages::new(Product::Workplace, 1, 2, |n| async move {
-            Ok(Page::new(vec![1, 2]).with_page_no(Some(n)).with_total(Some(4)))
-        });
+            Ok(Page::new(vec![1, 2]).with_page_no(Some(n)).with_total(Some(u64::MAX)))
+        })
+        .max_pages(10);
         let err = never.try_collect().await.unwrap_err();
         assert!(matches!(err, Error::Paging { .. }), "{err}");
 

@@ -1,0 +1,293 @@
+//! Time-dependent behaviour under paused tokio time, with the in-memory `ScriptedHttp`.
+
+mod common;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use common::*;
+use tokio::time::Instant;
+use yeastar_transport::test_util::{Reply, ScriptedHttp};
+use yeastar_transport::{Client, Credentials, Error, RetryConfig, TimeoutKind, TransportErrorKind};
+
+fn client_with(http: Arc<ScriptedHttp>, retry: RetryConfig) -> Client {
+    builder("https://workplace.example")
+        .http_client(http)
+        .retry(retry)
+        .build()
+        .unwrap()
+}
+
+/// A token endpoint issuing `ACCESS` (then `ACCESS2` on refresh) valid for `lifetime` seconds.
+fn token_reply(req: &yeastar_transport::test_util::RecordedRequest, lifetime: u64) -> Reply {
+    if req.body_text().contains("grant_type=refresh_token") {
+        Reply::json(200, token_json(ACCESS2, lifetime))
+    } else {
+        Reply::json(200, token_json(ACCESS, lifetime))
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn retry_after_in_seconds_is_waited_exactly() {
+    let n = Arc::new(AtomicUsize::new(0));
+    let http = Arc::new(ScriptedHttp::new({
+        let n = n.clone();
+        move |req| match req.uri.path() {
+            "/token" => token_reply(req, 1800),
+            _ if n.fetch_add(1, Ordering::SeqCst) == 0 => {
+                Reply::json(429, r#"{"status":"Failed","errMsg":"TOO_MANY_REQUESTS"}"#).with_header("retry-after", "7")
+            }
+            _ => Reply::json(200, ok_json("1")),
+        }
+    }));
+    // A huge backoff proves the wait came from Retry-After, not from the backoff.
+    let retry = RetryConfig::default()
+        .with_initial_backoff(Duration::from_secs(60))
+        .with_max_backoff(Duration::from_secs(60));
+    let client = client_with(http.clone(), retry);
+    let start = Instant::now();
+    // A create: 429 means "not processed", so even a create is retried.
+    client.send(&CreateThing(serde_json::json!({}))).await.unwrap();
+    let waited = start.elapsed();
+    assert!(
+        waited >= Duration::from_secs(7) && waited < Duration::from_millis(7100),
+        "{waited:?}"
+    );
+    assert_eq!(http.count("/things"), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn retry_after_as_http_date_is_honoured() {
+    let n = Arc::new(AtomicUsize::new(0));
+    let http = Arc::new(ScriptedHttp::new({
+        let n = n.clone();
+        move |req| match req.uri.path() {
+            "/token" => token_reply(req, 1800),
+            _ if n.fetch_add(1, Ordering::SeqCst) == 0 => {
+                // Paused tokio time does not move the wall clock: the date is 30 s ahead of it.
+                let at = std::time::SystemTime::now() + Duration::from_secs(30);
+                Reply::json(503, "{}").with_header("retry-after", &httpdate::fmt_http_date(at))
+            }
+            _ => Reply::json(200, ok_json("1")),
+        }
+    }));
+    let client = client_with(http.clone(), RetryConfig::default());
+    let start = Instant::now();
+    client.send(&GetThing("1".into())).await.unwrap();
+    let waited = start.elapsed();
+    assert!(
+        waited >= Duration::from_secs(28) && waited <= Duration::from_secs(31),
+        "{waited:?}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_retry_after_beyond_the_cap_ends_retries_with_the_hint_on_the_error() {
+    let http = Arc::new(ScriptedHttp::new(|req| match req.uri.path() {
+        "/token" => token_reply(req, 1800),
+        _ => Reply::json(429, r#"{"status":"Failed","errMsg":"RATE_LIMITED"}"#).with_header("retry-after", "600"),
+    }));
+    let client = client_with(http.clone(), RetryConfig::default());
+    let err = client.send(&GetThing("1".into())).await.unwrap_err();
+    let api = err.api_error().expect("api error");
+    assert_eq!(api.retry_after, Some(Duration::from_secs(600)));
+    assert_eq!(http.count("/things/1"), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn attempt_timeouts_are_retried_for_gets_but_not_for_creates() {
+    let http = Arc::new(ScriptedHttp::new(|req| match req.uri.path() {
+        "/token" => token_reply(req, 1800),
+        _ => Reply::json(200, ok_json("1")).after(Duration::from_secs(3600)),
+    }));
+    let client = builder("https://workplace.example")
+        .http_client(http.clone())
+        .attempt_timeout(Duration::from_secs(5))
+        .total_timeout(Duration::from_secs(60))
+        .build()
+        .unwrap();
+    let err = client.send(&GetThing("1".into())).await.unwrap_err();
+    let Error::RetriesExhausted { attempts: 3, last, .. } = &err else {
+        panic!("{err}")
+    };
+    assert!(
+        matches!(
+            **last,
+            Error::Timeout {
+                kind: TimeoutKind::Attempt,
+                ..
+            }
+        ),
+        "{last}"
+    );
+    assert_eq!(http.count("/things/1"), 3);
+
+    let err = client.send(&CreateThing(serde_json::json!({}))).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Timeout {
+                kind: TimeoutKind::Attempt,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert_eq!(http.count("/things"), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_total_timeout_bounds_every_call() {
+    let http = Arc::new(ScriptedHttp::new(|req| match req.uri.path() {
+        "/token" => token_reply(req, 1800),
+        _ => Reply::json(503, "{}").after(Duration::from_secs(8)),
+    }));
+    let client = builder("https://workplace.example")
+        .http_client(http.clone())
+        .retry(RetryConfig::default().with_max_attempts(100))
+        .total_timeout(Duration::from_secs(20))
+        .build()
+        .unwrap();
+    let start = Instant::now();
+    let err = client.send(&GetThing("1".into())).await.unwrap_err();
+    assert!(start.elapsed() <= Duration::from_secs(20), "{:?}", start.elapsed());
+    assert!(
+        matches!(err, Error::Timeout { .. } | Error::RetriesExhausted { .. }),
+        "{err}"
+    );
+    assert!(http.count("/things/1") <= 3);
+}
+
+#[tokio::test(start_paused = true)]
+async fn broken_connections_are_retried_only_when_idempotent() {
+    let http = Arc::new(ScriptedHttp::new(|req| match req.uri.path() {
+        "/token" => token_reply(req, 1800),
+        _ => Reply::Fail(TransportErrorKind::Io),
+    }));
+    let client = client_with(http.clone(), RetryConfig::default());
+    assert!(client.send(&GetThing("1".into())).await.is_err());
+    assert_eq!(http.count("/things/1"), 3);
+    let err = client.send(&CreateThing(serde_json::json!({}))).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Transport(t) if t.kind == TransportErrorKind::Io),
+        "{err}"
+    );
+    assert_eq!(http.count("/things"), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn tokens_are_refreshed_before_expiry_with_the_refresh_token() {
+    let http = Arc::new(ScriptedHttp::new(|req| match req.uri.path() {
+        "/token" => token_reply(req, 1800),
+        _ => Reply::json(200, ok_json("1")),
+    }));
+    let client = client_with(http.clone(), RetryConfig::default());
+    client.send(&GetThing("1".into())).await.unwrap();
+    // 1800 s lifetime → refreshed 180 s (10%) before expiry.
+    tokio::time::advance(Duration::from_secs(1800 - 181)).await;
+    client.send(&GetThing("1".into())).await.unwrap();
+    assert_eq!(http.count("/token"), 1, "still fresh");
+    tokio::time::advance(Duration::from_secs(2)).await;
+    client.send(&GetThing("1".into())).await.unwrap();
+    let reqs = http.requests();
+    let tokens: Vec<_> = reqs.iter().filter(|r| r.uri.path() == "/token").collect();
+    assert_eq!(tokens.len(), 2);
+    assert_eq!(
+        tokens[1].body_text(),
+        format!("grant_type=refresh_token&refresh_token={REFRESH}")
+    );
+    let last = reqs.last().unwrap();
+    assert_eq!(last.header("authorization"), Some(format!("Bearer {ACCESS2}").as_str()));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_refused_refresh_falls_back_to_client_credentials() {
+    let http = Arc::new(ScriptedHttp::new(|req| match req.uri.path() {
+        "/token" if req.body_text().contains("refresh_token") => Reply::json(400, r#"{"error":"invalid_grant"}"#),
+        "/token" => Reply::json(200, token_json(ACCESS, 1800)),
+        _ => Reply::json(200, ok_json("1")),
+    }));
+    let client = client_with(http.clone(), RetryConfig::default());
+    client.send(&GetThing("1".into())).await.unwrap();
+    tokio::time::advance(Duration::from_secs(1800)).await;
+    client.send(&GetThing("1".into())).await.unwrap();
+    let bodies: Vec<_> = http
+        .requests()
+        .iter()
+        .filter(|r| r.uri.path() == "/token")
+        .map(|r| r.body_text())
+        .collect();
+    assert_eq!(bodies.len(), 3, "{bodies:?}");
+    assert!(bodies[1].starts_with("grant_type=refresh_token"));
+    assert!(bodies[2].contains("grant_type=client_credentials"));
+    assert_eq!(client.token_requests(), 3);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_transient_refresh_failure_keeps_the_valid_token_in_use() {
+    let fail_refresh = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let http = Arc::new(ScriptedHttp::new({
+        let fail = fail_refresh.clone();
+        move |req| match req.uri.path() {
+            "/token" if fail.load(Ordering::SeqCst) => Reply::json(503, "{}"),
+            "/token" => token_reply(req, 1800),
+            _ => Reply::json(200, ok_json("1")),
+        }
+    }));
+    let client = client_with(http.clone(), RetryConfig::disabled());
+    client.send(&GetThing("1".into())).await.unwrap();
+    fail_refresh.store(true, Ordering::SeqCst);
+    tokio::time::advance(Duration::from_secs(1700)).await; // due for refresh, still valid
+    client.send(&GetThing("1".into())).await.unwrap();
+    let last = http.requests().into_iter().last().unwrap();
+    assert_eq!(last.header("authorization"), Some(format!("Bearer {ACCESS}").as_str()));
+    assert_eq!(http.count("/token"), 2, "one refresh attempted");
+
+    // Once the token has expired, the failure surfaces (and is not cached as final).
+    tokio::time::advance(Duration::from_secs(200)).await;
+    let err = client.send(&GetThing("1".into())).await.unwrap_err();
+    assert_eq!(err.status(), Some(503), "{err}");
+    fail_refresh.store(false, Ordering::SeqCst);
+    client.send(&GetThing("1".into())).await.unwrap();
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_static_token_is_used_as_is_and_never_refreshed() {
+    let http = Arc::new(ScriptedHttp::new(|req| match req.header("authorization") {
+        Some("Bearer static-1") if req.uri.path() == "/things/ok" => Reply::json(200, ok_json("1")),
+        _ => Reply::json(401, r#"{"status":"Failed","errMsg":"TOKEN_EXPIRED"}"#),
+    }));
+    let client = builder("https://workplace.example")
+        .credentials(Credentials::access_token("static-1"))
+        .http_client(http.clone())
+        .build()
+        .unwrap();
+    client.send(&GetThing("ok".into())).await.unwrap();
+    let err = client.send(&GetThing("gone".into())).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Auth(a) if a.kind == yeastar_transport::AuthErrorKind::TokenRejected),
+        "{err}"
+    );
+    assert_eq!(http.count("/token"), 0);
+    assert_eq!(http.count("/things/gone"), 1);
+    assert_eq!(client.token_requests(), 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_product_token_error_code_on_http_200_also_triggers_refresh_and_replay() {
+    let n = Arc::new(AtomicUsize::new(0));
+    let http = Arc::new(ScriptedHttp::new({
+        let n = n.clone();
+        move |req| match req.uri.path() {
+            "/token" => token_reply(req, 1800),
+            _ if n.fetch_add(1, Ordering::SeqCst) == 0 => {
+                Reply::json(200, r#"{"status":"Failed","errMsg":"TOKEN_EXPIRED"}"#)
+            }
+            _ => Reply::json(200, ok_json("2")),
+        }
+    }));
+    let client = client_with(http.clone(), RetryConfig::disabled());
+    assert_eq!(client.send(&GetThing("1".into())).await.unwrap(), serde_json::json!(2));
+    assert_eq!(http.count("/token"), 2);
+}
