@@ -24,6 +24,7 @@ mod client;
 mod envelope;
 mod error;
 mod http;
+pub mod lenient;
 mod paging;
 mod product;
 mod request;

@@ -17,6 +17,7 @@ pub const ACCESS: &str = "access-token-AAA";
 pub const ACCESS2: &str = "access-token-BBB";
 pub const REFRESH: &str = "refresh-token-RRR";
 
+#[derive(Debug)]
 pub struct TestProduct;
 
 impl ProductSpec for TestProduct {
@@ -79,6 +80,7 @@ impl TokenSource for TestTokens {
 }
 
 /// `{data, status, requestId, errMsg, detailMsg}`.
+#[derive(Debug)]
 pub struct TestEnvelope;
 
 #[derive(Deserialize)]
@@ -116,6 +118,7 @@ impl Envelope for TestEnvelope {
 }
 
 /// GET /things/{id}
+#[derive(Debug)]
 pub struct GetThing(pub String);
 
 impl Endpoint for GetThing {
@@ -130,6 +133,7 @@ impl Endpoint for GetThing {
 }
 
 /// POST /things (a create: not idempotent)
+#[derive(Debug)]
 pub struct CreateThing(pub serde_json::Value);
 
 impl Endpoint for CreateThing {
