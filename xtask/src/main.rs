@@ -1,1 +1,115 @@
-fn main() {}
+//! Project automation: `cargo xtask ci` runs every check CI runs.
+//!
+//! Subcommands:
+//! - `ci`: rustfmt check, clippy (all targets, `-D warnings`), the workspace tests, rustdoc with
+//!   `-D warnings`, the facade's feature matrix and the product-isolation check.
+//! - `features`: only the feature matrix and isolation check.
+
+use std::process::{Command, ExitCode};
+
+const PRODUCTS: [(&str, &str); 3] = [
+    ("partner-portal", "yeastar-partner-portal"),
+    ("ycm", "yeastar-ycm"),
+    ("workplace", "yeastar-workplace"),
+];
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("ci") => ci(),
+        Some("features") => features(),
+        _ => {
+            eprintln!("usage: cargo xtask <ci|features>");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn cargo(args: &[&str]) -> Result<(), String> {
+    cargo_env(args, &[])
+}
+
+fn cargo_env(args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
+    eprintln!("\n==> cargo {}", args.join(" "));
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let status = cmd.status().map_err(|e| format!("cannot run cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`cargo {}` failed ({status})", args.join(" ")))
+    }
+}
+
+fn cargo_output(args: &[&str]) -> Result<String, String> {
+    let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(args)
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "`cargo {}` failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn ci() -> Result<(), String> {
+    cargo(&["fmt", "--all", "--", "--check"])?;
+    cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
+    cargo(&["test", "--workspace"])?;
+    cargo_env(
+        &["doc", "--workspace", "--no-deps", "--exclude", "xtask"],
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    )?;
+    features()
+}
+
+/// The facade builds and tests with no product, each product alone, and all of them; a build
+/// of one product never compiles another.
+fn features() -> Result<(), String> {
+    cargo(&["test", "-p", "yeastar", "--no-default-features"])?;
+    for (feature, _) in PRODUCTS {
+        cargo(&["test", "-p", "yeastar", "--no-default-features", "--features", feature])?;
+    }
+    cargo(&["test", "-p", "yeastar", "--all-features"])?;
+    for (feature, krate) in PRODUCTS {
+        let facade = cargo_output(&[
+            "tree",
+            "-p",
+            "yeastar",
+            "--no-default-features",
+            "--features",
+            feature,
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+        ])?;
+        let direct = cargo_output(&["tree", "-p", krate, "-e", "normal", "--prefix", "none"])?;
+        for (what, tree) in [(format!("yeastar --features {feature}"), &facade), (krate.to_owned(), &direct)] {
+            for (_, other) in PRODUCTS.iter().filter(|(_, k)| *k != krate) {
+                if tree.lines().any(|l| l.split_whitespace().next() == Some(other)) {
+                    return Err(format!("{what} pulls in {other}"));
+                }
+            }
+            if !tree.lines().any(|l| l.split_whitespace().next() == Some(krate)) {
+                return Err(format!("{what} does not contain {krate}"));
+            }
+        }
+        eprintln!("ok: {feature} builds without the other products");
+    }
+    Ok(())
+}
