@@ -197,6 +197,7 @@ async fn an_untrusted_certificate_is_a_clear_tls_error_and_never_ignored() {
     let client: Client = static_client(&format!("https://127.0.0.1:{port}")).build().unwrap();
     let result = client.send(&GetThing("1".into())).await;
     let _ = server.kill();
+    let _ = server.wait();
     let _ = std::fs::remove_dir_all(&dir);
     let err = result.unwrap_err();
     let Error::Transport(t) = &err else {
