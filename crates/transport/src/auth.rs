@@ -203,6 +203,8 @@ fn refresh_margin(lifetime: Duration) -> Duration {
 struct RefreshState {
     refresh_token: Option<(Secret, Option<Instant>)>,
     store_loaded: bool,
+    /// The failure of the latest flight and its number, shared with the callers that waited for it.
+    last_failure: Option<(u64, Error)>,
 }
 
 /// The token cache shared by every clone of a client.
@@ -224,6 +226,7 @@ pub(crate) struct TokenCache {
     failed: OnceLock<AuthError>,
     generation: AtomicU64,
     requests: AtomicU64,
+    flights: AtomicU64,
 }
 
 impl fmt::Debug for TokenCache {
@@ -254,10 +257,12 @@ impl TokenCache {
             refresh: tokio::sync::Mutex::new(RefreshState {
                 refresh_token: None,
                 store_loaded: false,
+                last_failure: None,
             }),
             failed: OnceLock::new(),
             generation: AtomicU64::new(0),
             requests: AtomicU64::new(0),
+            flights: AtomicU64::new(0),
         }
     }
 
@@ -286,6 +291,7 @@ impl TokenCache {
             return Ok(t.clone());
         }
         let still_valid = current.filter(|t| now < t.expires_at);
+        let flights_before = self.flights.load(Ordering::Acquire);
         let mut state = match &still_valid {
             // Due for refresh but valid: refresh if nobody else is, otherwise keep using it.
             Some(t) => match self.refresh.try_lock() {
@@ -303,7 +309,18 @@ impl TokenCache {
         {
             return Ok(t);
         }
-        match self.refresh_locked(&mut state, client).await {
+        // A flight that ended while we waited failed: share its error rather than asking again,
+        // so that N callers against a failing token endpoint make one flight, not N.
+        if still_valid.is_none()
+            && let Some((flight, e)) = &state.last_failure
+            && *flight > flights_before
+        {
+            return Err(e.clone());
+        }
+        let result = self.refresh_locked(&mut state, client).await;
+        let flight = self.flights.fetch_add(1, Ordering::AcqRel) + 1;
+        state.last_failure = result.as_ref().err().map(|e| (flight, e.clone()));
+        match result {
             Ok(t) => Ok(t),
             Err(e) => match still_valid {
                 Some(t) if Instant::now() < t.expires_at && !matches!(e, Error::Auth(_)) => {

@@ -15,7 +15,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// shown to a person: it names the product, the API's own code, its message and the request id
 /// to quote to Yeastar support. No variant ever carries a secret or a token.
 #[non_exhaustive]
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum Error {
     /// The API answered with its own error envelope (or an HTTP error status with a JSON body).
     #[error(transparent)]
@@ -380,7 +380,7 @@ pub enum TransportErrorKind {
 
 /// A failure below HTTP: connecting, TLS, reading the body.
 #[non_exhaustive]
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct TransportError {
     /// The product called.
     pub product: Option<Product>,
@@ -388,7 +388,7 @@ pub struct TransportError {
     pub kind: TransportErrorKind,
     /// A description, including the causes.
     pub message: String,
-    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    source: Option<std::sync::Arc<dyn std::error::Error + Send + Sync>>,
 }
 
 impl TransportError {
@@ -417,7 +417,7 @@ impl TransportError {
         if !chain.is_empty() {
             self.message = format!("{}: {}", self.message, chain.join(": "));
         }
-        self.source = Some(Box::new(source));
+        self.source = Some(std::sync::Arc::new(source));
         self
     }
 

@@ -291,3 +291,28 @@ async fn a_product_token_error_code_on_http_200_also_triggers_refresh_and_replay
     assert_eq!(client.send(&GetThing("1".into())).await.unwrap(), serde_json::json!(2));
     assert_eq!(http.count("/token"), 2);
 }
+
+#[tokio::test(start_paused = true)]
+async fn callers_waiting_on_a_failing_token_flight_share_its_error() {
+    let http = Arc::new(ScriptedHttp::new(|req| match req.uri.path() {
+        "/token" => Reply::json(503, "{}").after(Duration::from_millis(50)),
+        _ => Reply::json(200, ok_json("1")),
+    }));
+    let client = client_with(http.clone(), RetryConfig::default());
+    let calls: Vec<_> = (0..50)
+        .map(|_| {
+            let c = client.clone();
+            tokio::spawn(async move { c.send(&GetThing("1".into())).await })
+        })
+        .collect();
+    for h in calls {
+        let err = h.await.unwrap().unwrap_err();
+        assert_eq!(err.status(), Some(503), "{err}");
+    }
+    // One flight (with its own 3 attempts), not one per caller.
+    assert_eq!(http.count("/token"), 3);
+    assert_eq!(http.count("/things/1"), 0);
+    // The failure is not final: a later call asks again.
+    client.send(&GetThing("1".into())).await.unwrap_err();
+    assert_eq!(http.count("/token"), 6);
+}
