@@ -58,6 +58,13 @@ impl fmt::Display for Secret {
     }
 }
 
+/// Reads a secret from a JSON string (token responses), so it is never held in a plain `String`.
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Secret)
+    }
+}
+
 impl Drop for Secret {
     fn drop(&mut self) {
         // Best effort: overwrite the bytes before the allocation is freed. `take` leaves an
@@ -79,5 +86,12 @@ mod tests {
         assert!(!format!("{s}").contains("tok-123"));
         assert!(!format!("{:#?}", Some(s.clone())).contains("tok-123"));
         assert_eq!(s.expose(), "tok-123");
+    }
+
+    #[test]
+    fn deserialises_from_a_json_string() {
+        let s: Secret = serde_json::from_str("\"abc\"").unwrap();
+        assert_eq!(s.expose(), "abc");
+        assert!(serde_json::from_str::<Secret>("42").is_err());
     }
 }
