@@ -448,9 +448,13 @@ impl TokenCache {
 
 /// Whether a token endpoint's answer is a refusal (wrong credentials, revoked refresh token),
 /// as opposed to a transient failure worth asking again later.
+///
+/// A 4xx answer that is not JSON (a proxy's 401/403 page) counts as a refusal too: asking again
+/// would only add to the failed authentications YCM counts before blocking the IP.
 fn is_refusal(e: &Error) -> bool {
     match e {
         Error::Api(api) => !is_retryable_status(api.status),
+        Error::UnexpectedResponse(u) => (400..500).contains(&u.status) && !is_retryable_status(u.status),
         Error::Auth(_) => true,
         _ => false,
     }

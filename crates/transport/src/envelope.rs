@@ -191,6 +191,27 @@ impl<'a> Payload<'a> {
         self.time
     }
 
+    /// The HTTP status of the response.
+    pub fn status(&self) -> StatusCode {
+        self.response.status()
+    }
+
+    /// An [`Error::Decode`] for a value inside the data part, at `path` relative to it (e.g.
+    /// `userId`), for checks serde cannot express (a required id that came back empty).
+    pub fn decode_error(&self, path: &str, message: impl Into<String>) -> Error {
+        let full = if path.is_empty() || path == "." {
+            self.data_path.to_owned()
+        } else {
+            format!("{}.{path}", self.data_path)
+        };
+        self.response.decode_error(full, message.into(), self.request_id.clone())
+    }
+
+    /// The raw JSON text of the data part (`None` when absent).
+    pub fn raw_data(&self) -> Option<&'a str> {
+        self.data.map(RawValue::get)
+    }
+
     /// Whether the response carried data (`null` counts as none).
     pub fn has_data(&self) -> bool {
         self.data.is_some_and(|d| d.get() != "null")

@@ -65,8 +65,8 @@ pub const DEFAULT_MAX_PAGES: u64 = 100_000;
 /// A lazy stream of pages: the next page is requested only when the previous one has been
 /// consumed.
 ///
-/// It stops after a short or empty page, when the items seen reach the reported total, or when
-/// the reported page count is reached; it fails with [`Error::Paging`] when the server returns
+/// It stops after an empty page, when the items seen reach the reported total, when the
+/// reported page count is reached, or — when the server reports neither — after a short page; it fails with [`Error::Paging`] when the server returns
 /// a page other than the one asked for, or keeps going past the total it reported (or past
 /// [`DEFAULT_MAX_PAGES`]). After an error, the stream ends.
 ///
@@ -165,15 +165,20 @@ impl<T: Send + 'static> Pages<T> {
         self.seen += page.items.len() as u64;
         self.pages_fetched += 1;
         let n = page.items.len() as u64;
+        // The server's own count wins over the short-page rule: a server that caps the page
+        // size below what was asked must not end the listing early.
         let last = n == 0
-            || n < self.page_size
-            || page.total.is_some_and(|t| self.seen >= t)
-            || page.total_pages.is_some_and(|tp| requested >= tp);
+            || match (page.total, page.total_pages) {
+                (Some(t), _) => self.seen >= t,
+                (None, Some(tp)) => requested >= tp,
+                (None, None) => n < self.page_size,
+            };
         if last {
             return Ok(true);
         }
+        // Pages the reported total can take at the size actually served (n > 0 here).
         let bound = match page.total {
-            Some(t) => t.div_ceil(self.page_size) + 1,
+            Some(t) => t.div_ceil(n) + 1,
             None => self.max_pages,
         };
         if self.pages_fetched >= bound.min(self.max_pages) {
@@ -309,6 +314,16 @@ mod tests {
         let rest = items.try_collect().await.unwrap();
         assert_eq!(rest, (1..10).collect::<Vec<_>>());
         assert_eq!(calls.load(Ordering::SeqCst), 4);
+    }
+
+    #[tokio::test]
+    async fn a_server_capping_the_page_size_is_read_to_its_total() {
+        let calls = Arc::new(AtomicU64::new(0));
+        // Asked for 10 per page, the server serves 3 per page but reports total = 7.
+        let all = pages_of(7, 3, true, calls.clone());
+        let capped = Pages { page_size: 10, ..all };
+        assert_eq!(capped.try_collect().await.unwrap(), (0..7).collect::<Vec<_>>());
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
     }
 
     #[tokio::test]

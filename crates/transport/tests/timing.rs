@@ -316,3 +316,20 @@ async fn callers_waiting_on_a_failing_token_flight_share_its_error() {
     client.send(&GetThing("1".into())).await.unwrap_err();
     assert_eq!(http.count("/token"), 6);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_non_json_4xx_from_the_token_endpoint_is_a_final_refusal() {
+    let http = Arc::new(ScriptedHttp::new(|req| match req.uri.path() {
+        "/token" => Reply::raw(403, "<html>Forbidden</html>").with_header("content-type", "text/html"),
+        _ => Reply::json(200, ok_json("1")),
+    }));
+    let client = client_with(http.clone(), RetryConfig::default());
+    for _ in 0..5 {
+        let err = client.send(&GetThing("1".into())).await.unwrap_err();
+        assert!(
+            matches!(&err, Error::Auth(a) if a.kind == yeastar_transport::AuthErrorKind::CredentialsRejected),
+            "{err}"
+        );
+    }
+    assert_eq!(http.count("/token"), 1);
+}
