@@ -367,10 +367,17 @@ impl TokenCache {
         match self.source.fetch(client, grant).await {
             Ok(set) => self.install(state, set),
             Err(e) if is_refusal(&e) => {
+                let api = match &e {
+                    Error::UnexpectedResponse(u) => Some(
+                        crate::ApiError::new(u.product, u.status)
+                            .with_message("the token endpoint refused the request with a non-JSON answer"),
+                    ),
+                    other => other.api_error().cloned(),
+                };
                 let failure = AuthError {
                     product: self.product,
                     kind: AuthErrorKind::CredentialsRejected,
-                    api: e.api_error().cloned(),
+                    api,
                 };
                 tracing::error!(product = self.product.as_str(), error = %failure, "client credentials rejected");
                 let _ = self.failed.set(failure.clone());

@@ -19,6 +19,8 @@
 //! 4. Every call runs in a `yeastar.call` tracing span (product, endpoint template, attempts,
 //!    status, request id, elapsed time); no body, id or secret is ever logged.
 
+#[doc(hidden)]
+pub mod api_enum;
 mod auth;
 mod client;
 mod envelope;
@@ -54,5 +56,6 @@ pub mod reexports {
     pub use async_trait::async_trait;
     pub use futures_core::Stream;
     pub use http::{HeaderMap, Method, StatusCode};
+    pub use serde;
     pub use serde_json::value::RawValue;
 }
