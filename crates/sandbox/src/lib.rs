@@ -1,1 +1,119 @@
-//! placeholder: the sandbox issue fills this crate.
+//! A local, stateful, in-memory simulator of Yeastar's three cloud OpenAPIs: the Partner Portal
+//! (PP), Yeastar Central Management (YCM) and Yeastar Workplace (WP).
+//!
+//! Yeastar offers no test environment, so this crate plays one. A single HTTP server (axum on
+//! tokio) serves the three products side by side; their paths do not collide:
+//!
+//! | Product | Paths |
+//! |---|---|
+//! | Partner Portal | `/auth/openapi/…`, `/user/openapi/…` |
+//! | YCM | `/dm/open_api/…` |
+//! | Workplace | `/services/openapi/v1.0/…` |
+//!
+//! It behaves as the Yeastar documentation describes: each product's token flow (form bodies,
+//! envelopes, lifetimes, rotating refresh tokens), each product's success and error envelope,
+//! validation, paging and the quirks (PP writes `userType` `Customer` and reads `Enduser`, YCM's
+//! `pbxCreationLimit` `""`, Workplace's update that resets omitted fields, YCM's IP lockout after
+//! more than 5 failed authentications). The data is seeded from the documentation examples
+//! (PP user `color123@yeastar.com`, YCM user 13329, Workplace member 54164, …).
+//!
+//! For tests it adds a request journal ([`Sandbox::journal`], secrets redacted), fault
+//! injection per route ([`FaultRule`]: error statuses, 429 with `Retry-After`, an HTML 502 page,
+//! latency, dropped connections, seeded random faults) and an optional YCM token-bucket rate
+//! limit ([`RateLimit`]).
+//!
+//! # Example
+//!
+//! ```no_run
+//! use yeastar_sandbox::{Sandbox, SandboxConfig, DEMO_YCM_CLIENT_ID, DEMO_YCM_CLIENT_SECRET};
+//!
+//! # async fn run() -> std::io::Result<()> {
+//! let sandbox = Sandbox::start(SandboxConfig::default()).await?;
+//! println!("YCM token endpoint: {}/dm/open_api/oauth/token", sandbox.base_url());
+//! println!("client id {DEMO_YCM_CLIENT_ID}, secret {DEMO_YCM_CLIENT_SECRET}");
+//! // … point an SDK client at `sandbox.base_url()` …
+//! assert_eq!(sandbox.journal_count(&http::Method::POST, "/dm/open_api/v1/users"), 0);
+//! # Ok(()) }
+//! ```
+//!
+//! # Seeded data
+//!
+//! - **Partner Portal**: customers `color123@yeastar.com` (exactly the documentation example:
+//!   Company Example, Chad, Xiamen, partnerId `3076915454489739264`, …) and `yaya@yeastar.com`;
+//!   one billing contact; a list of 46 countries (Chad, China, Germany, France, United Kingdom,
+//!   United States, …) for `/user/openapi/area/v1/page`.
+//! - **YCM**: users 13329 (Reseller, 2 Cloud PBXs, no PBX creation limit), 13330 and 13333
+//!   (`My Colleague`), 13331 and 13332 (resellers); the resellers are the subordinates. New
+//!   users get ids from 13400.
+//! - **Workplace**: member 54164 (Leo Ball, `leo@yeastar.com`, group 1000127, Administrator,
+//!   building Yeastar, floor 2F, phone 1325698753, idCode XZXXtest6701, `added`) and 54165 (Amy
+//!   Chen, groups 1000127 and 1000128, User, Annex / G, `invite`); groups 1000127 (the "All
+//!   Users" group, named after the company: `Yeastar Demo Co.`) and 1000128 `Sales`; buildings
+//!   Yeastar (1F, 2F, 3F) and Annex (G); roles Administrator, User and Receptionist (custom).
+//!
+//! # Dropped connections
+//!
+//! [`Fault::DropConnection`] is implemented below hyper: every accepted socket is wrapped in a
+//! stream with a kill switch. The handler reads and journals the request, flips the switch and
+//! returns; the wrapper then fails every write, so hyper closes the socket before a single byte
+//! of the response is sent. Clients see "connection closed before message completed".
+//!
+//! Values that the documentation leaves open (error codes, the HTTP status of YCM errors, …)
+//! are the simulator's own choices; they are listed in the docs of [`Sandbox`].
+
+mod auth;
+mod config;
+mod fault;
+mod journal;
+mod pp;
+mod server;
+mod state;
+mod util;
+mod wp;
+mod ycm;
+
+pub use config::{RateLimit, SandboxConfig, TokenLifetimes};
+pub use fault::{Fault, FaultRule, Faults};
+pub use http::Method;
+pub use journal::JournalEntry;
+pub use server::{Sandbox, serve};
+
+/// Demo client id of the Partner Portal API.
+pub const DEMO_PP_CLIENT_ID: &str = "pp-demo-client";
+/// Demo client secret of the Partner Portal API.
+pub const DEMO_PP_CLIENT_SECRET: &str = "pp-demo-secret";
+/// Demo client id of the YCM API.
+pub const DEMO_YCM_CLIENT_ID: &str = "ycm-demo-client";
+/// Demo client secret of the YCM API.
+pub const DEMO_YCM_CLIENT_SECRET: &str = "ycm-demo-secret";
+/// Demo client id of the Workplace API.
+pub const DEMO_WP_CLIENT_ID: &str = "wp-demo-client";
+/// Demo client secret of the Workplace API.
+pub const DEMO_WP_CLIENT_SECRET: &str = "wp-demo-secret";
+
+/// One of the three simulated products.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Product {
+    /// Yeastar Partner Portal (`/auth/openapi/…`, `/{module}/openapi/…`).
+    PartnerPortal,
+    /// Yeastar Central Management (`/dm/open_api/…`).
+    Ycm,
+    /// Yeastar Workplace (`/services/openapi/v1.0/…`).
+    Workplace,
+}
+
+impl Product {
+    /// Which product serves `path`, if any.
+    pub fn for_path(path: &str) -> Option<Product> {
+        if path.starts_with("/dm/open_api/") {
+            Some(Product::Ycm)
+        } else if path.starts_with("/services/openapi/") {
+            Some(Product::Workplace)
+        } else if path.starts_with("/auth/openapi/") || path.split('/').nth(2) == Some("openapi") {
+            Some(Product::PartnerPortal)
+        } else {
+            None
+        }
+    }
+}

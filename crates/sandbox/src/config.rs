@@ -1,0 +1,194 @@
+//! Sandbox configuration.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr};
+use std::time::Duration;
+
+use crate::fault::FaultRule;
+use crate::{
+    DEMO_PP_CLIENT_ID, DEMO_PP_CLIENT_SECRET, DEMO_WP_CLIENT_ID, DEMO_WP_CLIENT_SECRET, DEMO_YCM_CLIENT_ID,
+    DEMO_YCM_CLIENT_SECRET, Product,
+};
+
+/// Lifetimes of the access and refresh tokens a product issues.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TokenLifetimes {
+    /// How long an access token is accepted.
+    pub access: Duration,
+    /// How long a refresh token can be exchanged.
+    pub refresh: Duration,
+}
+
+impl TokenLifetimes {
+    /// Lifetimes `access` and `refresh`.
+    pub fn new(access: Duration, refresh: Duration) -> Self {
+        Self { access, refresh }
+    }
+
+    /// The documented lifetimes: PP and YCM 30 minutes / 15 days, Workplace 24 hours / 24 hours.
+    pub fn documented(product: Product) -> Self {
+        const MIN: u64 = 60;
+        const HOUR: u64 = 60 * MIN;
+        const DAY: u64 = 24 * HOUR;
+        match product {
+            Product::PartnerPortal | Product::Ycm => {
+                Self::new(Duration::from_secs(30 * MIN), Duration::from_secs(15 * DAY))
+            }
+            Product::Workplace => Self::new(Duration::from_secs(DAY), Duration::from_secs(DAY)),
+        }
+    }
+}
+
+/// YCM's per-client token bucket (the `Burst` / `Rate` / `Interval` a parent account sets).
+///
+/// The bucket holds at most `burst` tokens and starts full; every request takes one; `rate`
+/// tokens are added at the end of every `interval`. A request finding the bucket empty gets
+/// HTTP 429 with `Retry-After` (whole seconds until the next refill, rounded up).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RateLimit {
+    /// Bucket size.
+    pub burst: u32,
+    /// Tokens added per interval.
+    pub rate: u32,
+    /// The refill interval (YCM configures it in minutes).
+    pub interval: Duration,
+}
+
+impl RateLimit {
+    /// A bucket of `burst` tokens refilled by `rate` every `interval`.
+    pub fn new(burst: u32, rate: u32, interval: Duration) -> Self {
+        Self { burst, rate, interval }
+    }
+}
+
+/// How to run a [`Sandbox`](crate::Sandbox). Every setting has a default; chain the `with_*`
+/// methods to change them.
+///
+/// ```
+/// use std::time::Duration;
+/// use yeastar_sandbox::{Product, SandboxConfig, TokenLifetimes};
+///
+/// let config = SandboxConfig::default()
+///     .with_port(0)
+///     .with_token_lifetimes(Product::Ycm, TokenLifetimes::new(Duration::from_millis(300), Duration::from_secs(5)))
+///     .with_ycm_lockout_threshold(Some(5));
+/// assert_eq!(config.token_lifetimes(Product::Ycm).access, Duration::from_millis(300));
+/// ```
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct SandboxConfig {
+    pub(crate) host: IpAddr,
+    pub(crate) port: u16,
+    pub(crate) lifetimes: HashMap<Product, TokenLifetimes>,
+    pub(crate) credentials: HashMap<Product, (String, String)>,
+    pub(crate) ycm_lockout_threshold: Option<u32>,
+    pub(crate) ycm_rate_limit: Option<RateLimit>,
+    pub(crate) faults: Vec<FaultRule>,
+    pub(crate) seed: Option<u64>,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        let products = [Product::PartnerPortal, Product::Ycm, Product::Workplace];
+        Self {
+            host: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 0,
+            lifetimes: products.iter().map(|&p| (p, TokenLifetimes::documented(p))).collect(),
+            credentials: [
+                (Product::PartnerPortal, (DEMO_PP_CLIENT_ID, DEMO_PP_CLIENT_SECRET)),
+                (Product::Ycm, (DEMO_YCM_CLIENT_ID, DEMO_YCM_CLIENT_SECRET)),
+                (Product::Workplace, (DEMO_WP_CLIENT_ID, DEMO_WP_CLIENT_SECRET)),
+            ]
+            .into_iter()
+            .map(|(p, (id, secret))| (p, (id.to_owned(), secret.to_owned())))
+            .collect(),
+            ycm_lockout_threshold: Some(5),
+            ycm_rate_limit: None,
+            faults: Vec::new(),
+            seed: None,
+        }
+    }
+}
+
+impl SandboxConfig {
+    /// The default configuration (same as [`Default`]): `127.0.0.1`, a free port, the
+    /// documented token lifetimes and demo credentials, YCM lockout after more than 5
+    /// failures, no rate limit, no faults.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the address to listen on (default `127.0.0.1`).
+    pub fn with_host(mut self, host: IpAddr) -> Self {
+        self.host = host;
+        self
+    }
+
+    /// Sets the port to listen on (default 0: any free port).
+    pub fn with_port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Sets the token lifetimes of `product`.
+    pub fn with_token_lifetimes(mut self, product: Product, lifetimes: TokenLifetimes) -> Self {
+        self.lifetimes.insert(product, lifetimes);
+        self
+    }
+
+    /// Sets the same token lifetimes for all three products.
+    pub fn with_all_token_lifetimes(mut self, lifetimes: TokenLifetimes) -> Self {
+        for l in self.lifetimes.values_mut() {
+            *l = lifetimes;
+        }
+        self
+    }
+
+    /// Replaces the client id and secret accepted by `product` (default: the `DEMO_*` constants).
+    pub fn with_credentials(mut self, product: Product, client_id: &str, client_secret: &str) -> Self {
+        self.credentials
+            .insert(product, (client_id.to_owned(), client_secret.to_owned()));
+        self
+    }
+
+    /// YCM blocks a client IP after **more than** `threshold` consecutive failed
+    /// authentications (default `Some(5)`, as documented); `None` never blocks.
+    pub fn with_ycm_lockout_threshold(mut self, threshold: Option<u32>) -> Self {
+        self.ycm_lockout_threshold = threshold;
+        self
+    }
+
+    /// Enables YCM's token-bucket rate limit on the YCM API calls (not the token endpoint).
+    pub fn with_ycm_rate_limit(mut self, limit: RateLimit) -> Self {
+        self.ycm_rate_limit = Some(limit);
+        self
+    }
+
+    /// Adds a fault rule active from the start (more can be added at runtime through
+    /// [`Sandbox::faults`](crate::Sandbox::faults)).
+    pub fn with_fault(mut self, rule: FaultRule) -> Self {
+        self.faults.push(rule);
+        self
+    }
+
+    /// Seeds the generator of tokens and ids, for reproducible runs (default: the clock).
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.seed = Some(seed);
+        self
+    }
+
+    /// The token lifetimes of `product`.
+    pub fn token_lifetimes(&self, product: Product) -> TokenLifetimes {
+        self.lifetimes
+            .get(&product)
+            .copied()
+            .unwrap_or_else(|| TokenLifetimes::documented(product))
+    }
+
+    /// The address the sandbox listens on.
+    pub fn socket_addr(&self) -> std::net::SocketAddr {
+        std::net::SocketAddr::new(self.host, self.port)
+    }
+}
