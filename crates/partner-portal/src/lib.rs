@@ -61,7 +61,8 @@ pub use crate::auth::PpTokenSource;
 pub use crate::client::{Client, ClientBuilder};
 pub use crate::envelope::PpEnvelope;
 pub use yeastar_transport::{
-    ApiError, Credentials, Endpoint, Error, Items, Page, Pages, Result, RetryConfig, Secret, Timeouts,
+    ApiError, AuthError, AuthErrorKind, Credentials, Endpoint, Error, Items, Page, Pages, Result, RetryConfig, Secret,
+    Timeouts,
 };
 
 /// The Partner Portal product, for [`yeastar_transport::ClientBuilder`].

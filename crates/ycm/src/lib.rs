@@ -78,4 +78,7 @@ pub use crate::users::{
     CreateUser, CreatedUser, DeleteUsers, GetUser, HighAvailability, ListUsers, PbxCreationLimit, ResellerPackage,
     TwoFactorAuthentication, UpdateSubscription, UpdateUser, User, UserPage, UserType, Users,
 };
-pub use yeastar_transport::{ApiError, Credentials, Error, Items, Page, Pages, Result, RetryConfig, Secret, Timeouts};
+pub use yeastar_transport::{
+    ApiError, AuthError, AuthErrorKind, Credentials, Endpoint, Error, Items, Page, Pages, Result, RetryConfig, Secret,
+    Timeouts,
+};

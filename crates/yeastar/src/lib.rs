@@ -30,3 +30,8 @@ pub use yeastar_ycm as ycm;
 /// Yeastar Workplace OpenAPI.
 #[cfg(feature = "workplace")]
 pub use yeastar_workplace as workplace;
+
+/// The README's examples, compiled as doctests.
+#[cfg(all(doctest, feature = "partner-portal", feature = "ycm", feature = "workplace"))]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
