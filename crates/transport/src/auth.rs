@@ -195,6 +195,14 @@ pub(crate) fn bearer_header(token: &Secret) -> Result<HeaderValue> {
     Ok(v)
 }
 
+/// The longest lifetime believed: a server announcing more (or a huge number from a broken
+/// answer) must not overflow `Instant` arithmetic.
+const MAX_LIFETIME: Duration = Duration::from_secs(10 * 365 * 24 * 3600);
+
+fn clamp_lifetime(d: Duration) -> Duration {
+    d.min(MAX_LIFETIME)
+}
+
 /// How long before expiry a token is refreshed: 10% of its lifetime, at most 5 minutes.
 fn refresh_margin(lifetime: Duration) -> Duration {
     (lifetime / 10).min(Duration::from_secs(300))
@@ -396,13 +404,14 @@ impl TokenCache {
         if let (Some(rt), exp) = (stored.refresh_token.clone(), stored.refresh_expires_at) {
             match exp.map(|e| e.duration_since(now_wall)) {
                 Some(Err(_)) => {}
-                Some(Ok(left)) => state.refresh_token = Some((rt, Some(now + left))),
+                Some(Ok(left)) => state.refresh_token = Some((rt, Some(now + clamp_lifetime(left)))),
                 None => state.refresh_token = Some((rt, None)),
             }
         }
         let Ok(left) = stored.access_expires_at.duration_since(now_wall) else {
             return Ok(None);
         };
+        let left = clamp_lifetime(left);
         // The lifetime is unknown here; use the remaining time for the margin.
         let refresh_at = now + left - refresh_margin(left);
         if refresh_at <= now {
@@ -420,7 +429,8 @@ impl TokenCache {
 
     fn install(&self, state: &mut RefreshState, set: TokenSet) -> Result<Arc<CachedToken>> {
         let now = Instant::now();
-        let lifetime = set.expires_in;
+        let lifetime = clamp_lifetime(set.expires_in);
+        let refresh_lifetime = set.refresh_expires_in.map(clamp_lifetime);
         let token = Arc::new(CachedToken {
             header: bearer_header(&set.access_token)?,
             generation: self.generation.fetch_add(1, Ordering::Relaxed) + 1,
@@ -430,13 +440,13 @@ impl TokenCache {
         state.refresh_token = set
             .refresh_token
             .clone()
-            .map(|rt| (rt, set.refresh_expires_in.map(|d| now + d)));
+            .map(|rt| (rt, refresh_lifetime.map(|d| now + d)));
         *self.current.write().unwrap_or_else(|p| p.into_inner()) = Some(token.clone());
         if let Some(store) = &self.store {
             let wall = SystemTime::now();
             let mut stored = StoredTokens::new(set.access_token, wall + lifetime);
             if let Some(rt) = set.refresh_token {
-                stored = stored.with_refresh_token(rt, set.refresh_expires_in.map(|d| wall + d));
+                stored = stored.with_refresh_token(rt, refresh_lifetime.map(|d| wall + d));
             }
             store.save(&stored);
         }
@@ -476,6 +486,14 @@ mod tests {
         assert_eq!(refresh_margin(Duration::from_secs(1800)), Duration::from_secs(180));
         assert_eq!(refresh_margin(Duration::from_secs(86400)), Duration::from_secs(300));
         assert_eq!(refresh_margin(Duration::from_secs(1)), Duration::from_millis(100));
+    }
+
+    #[test]
+    fn absurd_lifetimes_are_clamped_not_overflowed() {
+        let now = Instant::now();
+        let far = now + clamp_lifetime(Duration::MAX);
+        assert!(far > now);
+        assert_eq!(clamp_lifetime(Duration::from_secs(1800)), Duration::from_secs(1800));
     }
 
     #[test]

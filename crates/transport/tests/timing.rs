@@ -333,3 +333,16 @@ async fn a_non_json_4xx_from_the_token_endpoint_is_a_final_refusal() {
     }
     assert_eq!(http.count("/token"), 1);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_huge_expires_in_is_clamped_not_a_panic() {
+    let http = Arc::new(ScriptedHttp::new(|req| match req.uri.path() {
+        "/token" => Reply::json(200, token_json(ACCESS, u64::MAX)),
+        _ => Reply::json(200, ok_json("1")),
+    }));
+    let client = client_with(http.clone(), RetryConfig::default());
+    client.send(&GetThing("1".into())).await.unwrap();
+    tokio::time::advance(Duration::from_secs(365 * 24 * 3600)).await;
+    client.send(&GetThing("1".into())).await.unwrap();
+    assert_eq!(http.count("/token"), 1);
+}
