@@ -1,0 +1,127 @@
+//! `yeastar partner-portal …`
+
+use serde_json::json;
+use yeastar_partner_portal::countries::ListCountries;
+use yeastar_partner_portal::users::{CreateUser, EditUser, TaxType};
+use yeastar_partner_portal::{Client, PartnerPortal};
+use yeastar_transport::{Product, ProductSpec};
+
+use super::{CliError, CliResult, Connection, EXIT_API, GlobalArgs, WithRequestId};
+use crate::cli::{
+    PpBillingCommand, PpCommand, PpCountryCommand, PpCreateArgs, PpEditArgs, PpProfileArgs, PpUserCommand,
+};
+use crate::output::{object, print_json};
+
+pub(crate) async fn run(global: &GlobalArgs, sandbox_url: Option<String>, command: PpCommand) -> CliResult {
+    // Check what can be checked before connecting.
+    if let PpCommand::User(PpUserCommand::Edit(edit)) = &command
+        && edit.company.is_none()
+        && edit.profile.is_empty()
+    {
+        return Err(CliError::usage(
+            "nothing to change: give at least one field (--company, --first-name, …)",
+        ));
+    }
+    let conn = Connection::resolve(
+        global,
+        sandbox_url,
+        Product::PartnerPortal,
+        PartnerPortal::DEFAULT_BASE_URL,
+    )?;
+    let client = conn.configure(Client::builder()).build()?;
+    match command {
+        PpCommand::User(PpUserCommand::Get { yeastar_id }) => print_json(&client.users().get(yeastar_id).await?)?,
+        PpCommand::User(PpUserCommand::List) => print_json(&client.users().list().await?)?,
+        PpCommand::User(PpUserCommand::Create(args)) => {
+            let out = client.send(&WithRequestId(create_request(args))).await?;
+            write_result(out)?;
+        }
+        PpCommand::User(PpUserCommand::Edit(args)) => {
+            let out = client.send(&WithRequestId(edit_request(args))).await?;
+            write_result(out)?;
+        }
+        PpCommand::Country(PpCountryCommand::List { name }) => {
+            let mut query = ListCountries::new();
+            if let Some(name) = name {
+                query = query.name(name);
+            }
+            print_json(&client.countries().list(query).try_collect().await?)?;
+        }
+        PpCommand::BillingContact(PpBillingCommand::List) => print_json(&client.billing().contacts().await?)?,
+    }
+    Ok(())
+}
+
+/// Prints `{"result": …, "requestId": …}`; a `result` other than `true` is a failure (exit 1).
+fn write_result((result, request_id): (bool, Option<String>)) -> CliResult {
+    print_json(&object([
+        ("result", Some(json!(result))),
+        ("requestId", request_id.clone().map(Into::into)),
+    ]))?;
+    if result {
+        Ok(())
+    } else {
+        let id = request_id.map(|id| format!(" (request id {id})")).unwrap_or_default();
+        Err(CliError::new(
+            EXIT_API,
+            format!("Partner Portal answered result false: the change was not made{id}"),
+        ))
+    }
+}
+
+macro_rules! apply_profile {
+    ($req:expr, $p:expr) => {{
+        let p: PpProfileArgs = $p;
+        let mut r = $req;
+        if let Some(v) = p.first_name {
+            r = r.first_name(v);
+        }
+        if let Some(v) = p.last_name {
+            r = r.last_name(v);
+        }
+        if let Some(v) = p.phone_number {
+            r = r.phone_number(v);
+        }
+        if let Some(v) = p.state_province {
+            r = r.state_province(v);
+        }
+        if let Some(v) = p.city {
+            r = r.city(v);
+        }
+        if let Some(v) = p.street {
+            r = r.street(v);
+        }
+        if let Some(v) = p.zip_code {
+            r = r.zip_code(v);
+        }
+        if let Some(v) = p.tax_type {
+            r = r.tax_type(TaxType::from(v.as_str()));
+        }
+        if let Some(v) = p.tax_num {
+            r = r.tax_num(v);
+        }
+        if let Some(v) = p.remark {
+            r = r.remark(v);
+        }
+        r
+    }};
+}
+
+fn create_request(args: PpCreateArgs) -> CreateUser {
+    let mut req = apply_profile!(
+        CreateUser::new(args.yeastar_id, args.company, args.country),
+        args.profile
+    );
+    if let Some(send) = args.send_activation_email {
+        req = req.send_user_activation_email(send);
+    }
+    req
+}
+
+fn edit_request(args: PpEditArgs) -> EditUser {
+    let mut req = EditUser::new(args.yeastar_id);
+    if let Some(c) = args.company {
+        req = req.company(c);
+    }
+    apply_profile!(req, args.profile)
+}

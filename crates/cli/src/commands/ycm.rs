@@ -1,0 +1,161 @@
+//! `yeastar ycm …`
+
+use serde_json::json;
+use yeastar_transport::{Product, ProductSpec};
+use yeastar_ycm::{
+    Client, CreateUser, HighAvailability, ListSubordinates, ListUsers, PbxCreationLimit, ResellerPackage, UpdateUser,
+    Ycm,
+};
+
+use super::{CliError, CliResult, Connection, GlobalArgs};
+use crate::cli::{PbxLimitArg, YcmCommand, YcmCreateArgs, YcmSubordinateCommand, YcmUpdateArgs, YcmUserCommand};
+use crate::output::{object, print_json, request_id_only};
+
+pub(crate) async fn run(global: &GlobalArgs, sandbox_url: Option<String>, command: YcmCommand) -> CliResult {
+    // Requests are built before connecting: a usage error costs no token request.
+    let connect = || -> CliResult<Client> {
+        let conn = Connection::resolve(global, sandbox_url.clone(), Product::Ycm, Ycm::DEFAULT_BASE_URL)?;
+        Ok(conn.configure(Client::builder()).build()?)
+    };
+    match command {
+        YcmCommand::User(YcmUserCommand::Get { user_id }) => {
+            print_json(&connect()?.users().get(user_id).await?)?;
+        }
+        YcmCommand::User(YcmUserCommand::List { sort }) => {
+            let mut query = ListUsers::new();
+            if let Some(sort) = sort {
+                query = query.sort(sort.as_str());
+            }
+            print_json(&connect()?.users().list(query).try_collect().await?)?;
+        }
+        YcmCommand::User(YcmUserCommand::Create(args)) => {
+            let req = create_request(args)?;
+            let created = connect()?.users().create(req).await?;
+            print_json(&object([
+                ("userId", Some(json!(created.user_id))),
+                ("requestId", created.result.request_id.map(Into::into)),
+            ]))?;
+        }
+        YcmCommand::User(YcmUserCommand::Update(args)) => {
+            let req = update_request(args)?;
+            let done = connect()?.users().update(req).await?;
+            print_json(&request_id_only(done.request_id))?;
+        }
+        YcmCommand::User(YcmUserCommand::Delete { user_type, user_ids }) => {
+            let done = connect()?.users().delete(user_type, user_ids).await?;
+            print_json(&request_id_only(done.request_id))?;
+        }
+        YcmCommand::Subordinate(YcmSubordinateCommand::List { query }) => {
+            let mut q = ListSubordinates::new();
+            if let Some(k) = query {
+                q = q.query(k);
+            }
+            print_json(&connect()?.subordinates().list(q).try_collect().await?)?;
+        }
+    }
+    Ok(())
+}
+
+fn create_request(a: YcmCreateArgs) -> CliResult<CreateUser> {
+    let mut req = CreateUser::new(a.user_type, a.first_name, a.email);
+    if let Some(v) = a.company {
+        req = req.company(v);
+    }
+    if let Some(v) = a.last_name {
+        req = req.last_name(v);
+    }
+    if let Some(v) = a.phone {
+        req = req.phone(v);
+    }
+    if let Some(v) = a.mobile {
+        req = req.mobile(v);
+    }
+    if let Some(v) = a.address {
+        req = req.address(v);
+    }
+    if let Some(v) = a.remark {
+        req = req.remark(v);
+    }
+    let required = [
+        a.total_extensions,
+        a.total_concurrent_calls,
+        a.total_recordings,
+        a.minimum_ext_per_pbx,
+    ];
+    let optional_given = a.total_ultimate_plan.is_some()
+        || a.high_availability.is_some()
+        || a.total_custom_domains.is_some()
+        || a.total_transcription.is_some()
+        || a.total_connections.is_some();
+    match required {
+        [Some(ext), Some(calls), Some(rec), Some(min)] => {
+            let mut pkg = ResellerPackage::new(ext, calls, rec, min);
+            if let Some(n) = a.total_ultimate_plan {
+                pkg = pkg.total_ultimate_plan(n);
+            }
+            if let Some(ha) = a.high_availability {
+                pkg = pkg.high_availability(HighAvailability::from(ha.as_str()));
+            }
+            if let Some(n) = a.total_custom_domains {
+                pkg = pkg.total_custom_domains(n);
+            }
+            if let Some(n) = a.total_transcription {
+                pkg = pkg.total_transcription(n);
+            }
+            if let Some(n) = a.total_connections {
+                pkg = pkg.total_connections(n);
+            }
+            req = req.package(pkg);
+        }
+        [None, None, None, None] if !optional_given => {}
+        _ => {
+            return Err(CliError::usage(
+                "a package needs all of --total-extensions, --total-concurrent-calls, --total-recordings \
+                 and --minimum-ext-per-pbx",
+            ));
+        }
+    }
+    Ok(req)
+}
+
+fn update_request(a: YcmUpdateArgs) -> CliResult<UpdateUser> {
+    let mut req = UpdateUser::new(a.user_id);
+    let mut changed = false;
+    macro_rules! set {
+        ($($field:ident),*) => {$(
+            if let Some(v) = a.$field {
+                req = req.$field(v);
+                changed = true;
+            }
+        )*};
+    }
+    set!(company, first_name, last_name, email, phone, mobile, address, remark);
+    if a.disable_two_factor_auth {
+        req = req.disable_two_factor_authentication();
+        changed = true;
+    }
+    match a.pbx_creation_limit {
+        Some(PbxLimitArg::Unlimited) => {
+            req = req.pbx_creation_limit(PbxCreationLimit::Unlimited);
+            changed = true;
+        }
+        Some(PbxLimitArg::Count(0)) => {
+            return Err(CliError::usage(
+                "--pbx-creation-limit: 0 is not allowed (YCM forbids it); give a positive number, \
+                 or `unlimited` for no limit",
+            ));
+        }
+        // The SDK checks the count again when the request is built, before anything is sent.
+        Some(PbxLimitArg::Count(n)) => {
+            req = req.pbx_creation_limit_count(n);
+            changed = true;
+        }
+        None => {}
+    }
+    if !changed {
+        return Err(CliError::usage(
+            "nothing to change: give at least one field (--company, --email, --pbx-creation-limit, …)",
+        ));
+    }
+    Ok(req)
+}
