@@ -45,12 +45,21 @@ pub struct GroupPage {
 
 /// What `group_create`, `group_update` and `group_delete` return: `data {groupId}`.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupRef {
     /// The group id.
     #[serde(default, deserialize_with = "lenient::opt_u64")]
     pub group_id: Option<u64>,
+    /// The request id of the answer (from the envelope, to quote to Yeastar support).
+    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+impl crate::WriteAnswer for GroupRef {
+    fn set_request_id(&mut self, id: Option<String>) {
+        self.request_id = id;
+    }
 }
 
 /// `GET /services/openapi/v1.0/user/group_list`: one page of groups.
@@ -185,7 +194,7 @@ impl Endpoint for CreateGroup {
     }
 
     fn decode(payload: Payload<'_>) -> Result<GroupRef> {
-        payload.json()
+        crate::decode_write(&payload)
     }
 }
 
@@ -220,7 +229,7 @@ impl Endpoint for UpdateGroup {
     }
 
     fn decode(payload: Payload<'_>) -> Result<GroupRef> {
-        payload.json()
+        crate::decode_write(&payload)
     }
 }
 
@@ -249,7 +258,7 @@ impl Endpoint for DeleteGroup {
     }
 
     fn decode(payload: Payload<'_>) -> Result<GroupRef> {
-        payload.json()
+        crate::decode_write(&payload)
     }
 }
 

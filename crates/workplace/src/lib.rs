@@ -72,6 +72,18 @@ pub use crate::users::{
     Users,
 };
 
+/// A write's answer, which also carries the envelope's request id.
+pub(crate) trait WriteAnswer: serde::de::DeserializeOwned {
+    fn set_request_id(&mut self, id: Option<String>);
+}
+
+/// Decodes a write's `data` and attaches the request id of the envelope.
+pub(crate) fn decode_write<T: WriteAnswer>(payload: &Payload<'_>) -> Result<T> {
+    let mut answer: T = payload.json()?;
+    answer.set_request_id(payload.request_id().map(str::to_owned));
+    Ok(answer)
+}
+
 /// The page size used by listings when the caller sets none (Yeastar documents no default).
 pub const DEFAULT_PAGE_SIZE: u64 = 50;
 

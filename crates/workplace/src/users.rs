@@ -260,7 +260,7 @@ pub(crate) fn null_as_empty<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 
 /// What `user_create` returns: `data {userId, memberId}`.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreatedUser {
     /// The new account id.
@@ -269,16 +269,34 @@ pub struct CreatedUser {
     /// The new member id.
     #[serde(default, deserialize_with = "lenient::opt_u64")]
     pub member_id: Option<u64>,
+    /// The request id of the answer (from the envelope, to quote to Yeastar support).
+    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }
 
 /// What `user_update` and `user_remove` return: `data {memberId}`.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserRef {
     /// The member id of the user updated or removed.
     #[serde(default, deserialize_with = "lenient::opt_u64")]
     pub member_id: Option<u64>,
+    /// The request id of the answer (from the envelope, to quote to Yeastar support).
+    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+impl crate::WriteAnswer for CreatedUser {
+    fn set_request_id(&mut self, id: Option<String>) {
+        self.request_id = id;
+    }
+}
+
+impl crate::WriteAnswer for UserRef {
+    fn set_request_id(&mut self, id: Option<String>) {
+        self.request_id = id;
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -410,7 +428,7 @@ impl Endpoint for RemoveUser {
     }
 
     fn decode(payload: Payload<'_>) -> Result<UserRef> {
-        payload.json()
+        crate::decode_write(&payload)
     }
 }
 
@@ -505,7 +523,7 @@ impl Endpoint for CreateUser {
     }
 
     fn decode(payload: Payload<'_>) -> Result<CreatedUser> {
-        payload.json()
+        crate::decode_write(&payload)
     }
 }
 
@@ -645,7 +663,7 @@ impl Endpoint for UpdateUser {
     }
 
     fn decode(payload: Payload<'_>) -> Result<UserRef> {
-        payload.json()
+        crate::decode_write(&payload)
     }
 }
 

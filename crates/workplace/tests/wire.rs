@@ -122,6 +122,7 @@ async fn doc_example_update_user() {
     .send_invite_email(true);
     let answer = client.users().update(&request).await.unwrap();
     assert_eq!(answer.member_id, Some(54164));
+    assert_eq!(answer.request_id.as_deref(), Some("531c47596e916ba22a0f5ad76df24074"));
     update.assert_calls_async(1).await;
     token.assert_calls_async(1).await;
 }

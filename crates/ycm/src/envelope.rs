@@ -170,7 +170,8 @@ fn error_from(
 /// The answer of a write that returns no data (update, delete): the request id to quote to
 /// Yeastar support and the server time.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct WriteResult {
     /// The request id (`requestId`).
     pub request_id: Option<String>,

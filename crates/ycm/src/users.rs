@@ -82,7 +82,7 @@ impl PbxCreationLimit {
         NonZeroU32::new(count).map(Self::Limit).ok_or_else(|| {
             Error::invalid_input(
                 "pbxCreationLimit",
-                "0 is not allowed; use PbxCreationLimit::Unlimited for no limit",
+                "0 is not allowed: the limit must be at least 1, or unlimited (sent as \"\")",
             )
         })
     }
@@ -512,11 +512,13 @@ fn required_u64<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<u
 
 /// The answer of [`CreateUser`].
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CreatedUser {
     /// The new user's id (`data.userId`).
     pub user_id: u64,
-    /// Request id and server time.
+    /// Request id and server time (serialised inline: `{userId, requestId, time}`).
+    #[serde(flatten)]
     pub result: WriteResult,
 }
 
