@@ -1,6 +1,7 @@
 //! Fault soak (issue 9, item 1): 2,000 mixed calls of the three products against the sandbox
 //! with seeded random faults on every API route — 20 % HTTP 503, 5 % dropped connections, 5 %
-//! latency beyond the per-attempt timeout — and the access tokens of all products expired every
+//! latency beyond the per-attempt timeout, each of the last two split between "before the
+//! request is handled" and "after it took effect" (the answer is lost or late) — and the access tokens of all products expired every
 //! 350 calls, 16 calls at a time.
 //!
 //! Outcomes checked:
@@ -299,8 +300,13 @@ async fn fault_soak_2000_mixed_calls() {
             seed,
             [
                 (20, Fault::Status(503)),
-                (5, Fault::DropConnection),
-                (5, Fault::Delay(LATENCY)),
+                // 5 % dropped connections: before handling, and after (the request took effect).
+                (3, Fault::DropConnection),
+                (2, Fault::DropAfterHandling),
+                // 5 % latency beyond the attempt timeout: before handling (the request is
+                // abandoned) and after (it took effect, the answer comes too late).
+                (3, Fault::Delay(LATENCY)),
+                (2, Fault::SlowAnswer(LATENCY)),
             ],
         )
     };

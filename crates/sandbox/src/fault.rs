@@ -27,8 +27,15 @@ pub enum Fault {
     /// The request is read (and journaled) first; the socket is then closed, so the client sees
     /// "connection closed before message completed" rather than a status.
     DropConnection,
-    /// Wait this long, then answer normally.
+    /// Wait this long, then answer normally. A client that gives up first leaves no trace:
+    /// the request is neither processed nor journaled.
     Delay(Duration),
+    /// Process the request (it takes effect and is journaled), then close the connection
+    /// without answering: the client cannot know whether its request happened.
+    DropAfterHandling,
+    /// Process the request (it takes effect and is journaled), then wait this long before
+    /// answering: a client with a shorter timeout gives up on a request that did happen.
+    SlowAnswer(Duration),
 }
 
 #[derive(Debug, Clone)]

@@ -280,13 +280,20 @@ async fn dispatch(
             Fault::DropConnection => {
                 tracing::debug!(method = %req.method, path = %req.path, "sandbox fault: dropping the connection");
                 app.record(&req, query.as_deref(), None, note);
-                conn.killed.store(true, Ordering::Release);
-                // Never written: the killed socket fails the write and hyper closes it.
-                let mut resp = Response::new(Body::empty());
-                *resp.status_mut() = http::StatusCode::INTERNAL_SERVER_ERROR;
-                resp.headers_mut()
-                    .insert(header::CONNECTION, http::HeaderValue::from_static("close"));
-                return resp;
+                return killed_response(&conn);
+            }
+            Fault::DropAfterHandling => {
+                let reply = app.handle(&req);
+                tracing::debug!(method = %req.method, path = %req.path, status = reply.status.as_u16(), "sandbox fault: handled, then dropping the connection");
+                app.record(&req, query.as_deref(), Some(reply.status.as_u16()), note);
+                return killed_response(&conn);
+            }
+            Fault::SlowAnswer(d) => {
+                // Journal before waiting: the client may give up and drop this future.
+                let reply = app.handle(&req);
+                app.record(&req, query.as_deref(), Some(reply.status.as_u16()), note);
+                tokio::time::sleep(d).await;
+                return reply.into_response();
             }
         }
         injected = note;
@@ -298,6 +305,16 @@ async fn dispatch(
     tracing::debug!(method = %req.method, path = %req.path, status = reply.status.as_u16(), "sandbox request");
     app.record(&req, query.as_deref(), Some(reply.status.as_u16()), injected);
     reply.into_response()
+}
+
+/// A response never written: the killed socket fails the write and hyper closes it.
+fn killed_response(conn: &ConnMeta) -> Response {
+    conn.killed.store(true, Ordering::Release);
+    let mut resp = Response::new(Body::empty());
+    *resp.status_mut() = http::StatusCode::INTERNAL_SERVER_ERROR;
+    resp.headers_mut()
+        .insert(header::CONNECTION, http::HeaderValue::from_static("close"));
+    resp
 }
 
 fn error_reply(app: &App, product: Option<Product>, status: u16) -> Reply {

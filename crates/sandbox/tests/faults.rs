@@ -119,6 +119,57 @@ async fn a_dropped_connection_gives_no_response_and_the_server_keeps_serving() {
 }
 
 #[tokio::test]
+async fn a_request_can_take_effect_while_its_answer_is_lost() {
+    let env = Env::start().await;
+    let token = env.wp_token().await;
+    let create = "/services/openapi/v1.0/user/group_create";
+    env.sandbox.faults().push(
+        FaultRule::new(Method::POST, create)
+            .sequence([Fault::DropAfterHandling, Fault::SlowAnswer(Duration::from_millis(400))]),
+    );
+    // Dropped after handling: the client gets no answer, yet the group exists.
+    let err = env
+        .http
+        .post(env.url(create))
+        .bearer_auth(&token)
+        .json(&json!({"groupName": "Dropped but made"}))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.status().is_none(), "{err:?}");
+    // Slow answer: the client gives up first, yet the group exists and the journal says 200.
+    let err = env
+        .http
+        .post(env.url(create))
+        .bearer_auth(&token)
+        .timeout(Duration::from_millis(100))
+        .json(&json!({"groupName": "Slow but made"}))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+    let entries: Vec<_> = env.sandbox.journal().into_iter().filter(|e| e.path == create).collect();
+    assert_eq!(entries.len(), 2);
+    assert_eq!(entries[0].status, Some(200));
+    assert_eq!(entries[0].fault.as_deref(), Some("DropAfterHandling"));
+    assert_eq!(entries[1].status, Some(200));
+    let (status, body) = env
+        .get("/services/openapi/v1.0/user/group_list?pageSize=100", &token)
+        .await;
+    assert_eq!(status, 200);
+    let names: Vec<&str> = body["data"]["list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|g| g["groupName"].as_str())
+        .collect();
+    assert!(
+        names.contains(&"Dropped but made") && names.contains(&"Slow but made"),
+        "{names:?}"
+    );
+}
+
+#[tokio::test]
 async fn latency_is_added() {
     let env = Env::start().await;
     let token = env.wp_token().await;
