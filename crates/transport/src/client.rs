@@ -9,6 +9,7 @@ use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use http::uri::{Authority, PathAndQuery, Scheme};
 use http::{HeaderValue, Uri};
 use tokio::time::Instant;
 use tracing::Instrument;
@@ -313,6 +314,7 @@ impl<P: ProductSpec> ClientBuilder<P> {
             Some(h) => h,
             None => default_http(t.connect)?,
         };
+        let base = split_base(&base_url)?;
         Ok(Client {
             inner: Arc::new(Inner {
                 config: Config {
@@ -323,6 +325,7 @@ impl<P: ProductSpec> ClientBuilder<P> {
                     retry: self.retry,
                     max_body_bytes: self.max_body_bytes,
                 },
+                base,
                 user_agent: user_agent_header,
                 http,
                 auth,
@@ -373,13 +376,38 @@ fn validate_base_url(raw: &str, allow_insecure_http: bool) -> Result<String> {
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
+fn split_base(base_url: &str) -> Result<BaseUri> {
+    let uri = Uri::try_from(base_url).map_err(|e| Error::Config(format!("invalid base URL {base_url:?}: {e}")))?;
+    let parts = uri.into_parts();
+    match (parts.scheme, parts.authority) {
+        (Some(scheme), Some(authority)) => Ok(BaseUri {
+            scheme,
+            authority,
+            path: parts
+                .path_and_query
+                .map(|p| p.path().trim_end_matches('/').to_owned())
+                .unwrap_or_default(),
+        }),
+        _ => Err(Error::Config(format!("invalid base URL {base_url:?}"))),
+    }
+}
+
 enum Auth {
     Static(HeaderValue),
     Cache(Box<TokenCache>),
 }
 
+/// The base URL split once, at build time.
+struct BaseUri {
+    scheme: Scheme,
+    authority: Authority,
+    /// The path prefix without a trailing slash (`""` for a bare host).
+    path: String,
+}
+
 struct Inner {
     config: Config,
+    base: BaseUri,
     user_agent: HeaderValue,
     http: Arc<dyn HttpSend>,
     auth: Auth,
@@ -450,9 +478,7 @@ impl Client {
         decode: impl Fn(Payload<'_>) -> Result<T> + Send + Sync,
     ) -> Result<T> {
         let config = &self.inner.config;
-        let path = request.path_and_query()?;
-        let uri = Uri::try_from(format!("{}{path}", config.base_url))
-            .map_err(|e| Error::Config(format!("cannot build the request URI: {e}")))?;
+        let uri = self.uri(&request)?;
         let span = tracing::info_span!(
             "yeastar.call",
             product = config.product.as_str(),
@@ -619,6 +645,24 @@ impl Client {
             tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, error = %failed.error, "retrying");
             tokio::time::sleep(delay).await;
         }
+    }
+
+    /// The request URI: scheme and authority parsed once at build time, only the path and
+    /// query are parsed per call.
+    fn uri(&self, request: &Request) -> Result<Uri> {
+        let base = &self.inner.base;
+        let path = request.path_and_query()?;
+        let path_and_query = if base.path.is_empty() {
+            PathAndQuery::try_from(path)
+        } else {
+            PathAndQuery::try_from(format!("{}{path}", base.path))
+        }
+        .map_err(|e| Error::Config(format!("cannot build the request URI: {e}")))?;
+        let mut parts = http::uri::Parts::default();
+        parts.scheme = Some(base.scheme.clone());
+        parts.authority = Some(base.authority.clone());
+        parts.path_and_query = Some(path_and_query);
+        Uri::from_parts(parts).map_err(|e| Error::Config(format!("cannot build the request URI: {e}")))
     }
 
     fn http_request(&self, request: &Request, uri: &Uri, auth: Option<&HeaderValue>) -> http::Request<Bytes> {

@@ -95,11 +95,19 @@ impl<'a> RawResponse<'a> {
         if !matches!(first, Some(b'{') | Some(b'[')) {
             return Err(self.unexpected());
         }
+        // Fast path without path tracking; only a failure pays for a second, path-tracking pass.
+        if let Ok(value) = serde_json::from_slice(self.body) {
+            return Ok(value);
+        }
         let de = &mut serde_json::Deserializer::from_slice(self.body);
-        serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
-            self.decode_error(path, e.into_inner().to_string(), None)
-        })
+        match serde_path_to_error::deserialize(de) {
+            Err(e) => {
+                let path = e.path().to_string();
+                Err(self.decode_error(path, e.into_inner().to_string(), None))
+            }
+            // The same input and type cannot succeed now; if it does, use the value.
+            Ok(value) => Ok(value),
+        }
     }
 
     /// An [`Error::UnexpectedResponse`] for this response.
@@ -204,7 +212,8 @@ impl<'a> Payload<'a> {
         } else {
             format!("{}.{path}", self.data_path)
         };
-        self.response.decode_error(full, message.into(), self.request_id.clone())
+        self.response
+            .decode_error(full, message.into(), self.request_id.clone())
     }
 
     /// The raw JSON text of the data part (`None` when absent).
@@ -221,17 +230,25 @@ impl<'a> Payload<'a> {
     /// so `Option<T>` and `()` accept it and other types report it clearly.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
         let raw = self.data.map(RawValue::get).unwrap_or("null");
+        // Fast path without path tracking; only a failure pays for a second, path-tracking pass.
+        if let Ok(value) = serde_json::from_str(raw) {
+            return Ok(value);
+        }
         let de = &mut serde_json::Deserializer::from_str(raw);
-        serde_path_to_error::deserialize(de).map_err(|e| {
-            let inner = e.path().to_string();
-            let path = if inner.is_empty() || inner == "." {
-                self.data_path.to_owned()
-            } else {
-                format!("{}.{inner}", self.data_path)
-            };
-            self.response
-                .decode_error(path, e.into_inner().to_string(), self.request_id.clone())
-        })
+        let e = match serde_path_to_error::deserialize::<_, T>(de) {
+            Err(e) => e,
+            // The same input and type cannot succeed now; if it does, use the value.
+            Ok(value) => return Ok(value),
+        };
+        let inner = e.path().to_string();
+        let path = if inner.is_empty() || inner == "." {
+            self.data_path.to_owned()
+        } else {
+            format!("{}.{inner}", self.data_path)
+        };
+        Err(self
+            .response
+            .decode_error(path, e.into_inner().to_string(), self.request_id.clone()))
     }
 }
 

@@ -116,11 +116,19 @@ impl Request {
             ));
             return self;
         }
-        let placeholder = format!("{{{name}}}");
-        match self.path.find(&placeholder) {
+        // Find `{name}` without building the pattern, then encode straight into the new path.
+        let found = self.path.match_indices('{').map(|(at, _)| at).find(|&at| {
+            let rest = &self.path[at + 1..];
+            rest.starts_with(name) && rest[name.len()..].starts_with('}')
+        });
+        match found {
             Some(at) => {
-                let encoded = utf8_percent_encode(&value, SEGMENT).to_string();
-                self.path.replace_range(at..at + placeholder.len(), &encoded);
+                let end = at + name.len() + 2;
+                let mut path = String::with_capacity(self.path.len() + value.len() * 3);
+                path.push_str(&self.path[..at]);
+                path.extend(utf8_percent_encode(&value, SEGMENT));
+                path.push_str(&self.path[end..]);
+                self.path = path;
             }
             None => self.fail(Fault::Template(format!(
                 "path template {} has no parameter {{{name}}}",

@@ -346,3 +346,25 @@ async fn a_huge_expires_in_is_clamped_not_a_panic() {
     client.send(&GetThing("1".into())).await.unwrap();
     assert_eq!(http.count("/token"), 1);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_base_url_path_prefix_is_kept_in_front_of_every_path() {
+    let http = Arc::new(ScriptedHttp::new(|req| match req.uri.path() {
+        "/yeastar/token" => token_reply(req, 1800),
+        "/yeastar/things/a%2Fb" => Reply::json(200, ok_json("1")),
+        other => Reply::json(404, format!(r#"{{"status":"Failed","errMsg":"{other}"}}"#)),
+    }));
+    let client: Client = builder("https://proxy.example/yeastar/")
+        .http_client(http.clone())
+        .build()
+        .unwrap();
+    client.send(&GetThing("a/b".into())).await.unwrap();
+    let uris: Vec<String> = http.requests().iter().map(|r| r.uri.to_string()).collect();
+    assert_eq!(
+        uris,
+        [
+            "https://proxy.example/yeastar/token",
+            "https://proxy.example/yeastar/things/a%2Fb"
+        ]
+    );
+}
