@@ -4,6 +4,13 @@
 //! - `ci`: rustfmt check, clippy (all targets, `-D warnings`), the workspace tests, rustdoc with
 //!   `-D warnings`, the facade's feature matrix and the product-isolation check.
 //! - `features`: only the feature matrix and isolation check.
+//! - `bench [--quick]`: the benchmarks (see BENCHMARKS.md): builds `yeastar-bench` in release in
+//!   the normal target dir, runs it, adds the build-cost measurement (clean builds in
+//!   `target/bench-build/`, skipped with `--quick`), prints the table and writes it to
+//!   BENCHMARKS.md (`--quick` writes `target/bench/BENCHMARKS-quick.md` instead, so that a
+//!   quick run never replaces the full one).
+
+mod bench;
 
 use std::process::{Command, ExitCode};
 
@@ -18,8 +25,16 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
         Some("features") => features(),
+        Some("bench") => match args[1..] {
+            [] => bench::run(false),
+            [ref flag] if flag == "--quick" => bench::run(true),
+            _ => {
+                eprintln!("usage: cargo xtask bench [--quick]");
+                return ExitCode::from(2);
+            }
+        },
         _ => {
-            eprintln!("usage: cargo xtask <ci|features>");
+            eprintln!("usage: cargo xtask <ci|features|bench [--quick]>");
             return ExitCode::from(2);
         }
     };
@@ -100,7 +115,10 @@ fn features() -> Result<(), String> {
             "none",
         ])?;
         let direct = cargo_output(&["tree", "-p", krate, "-e", "normal", "--prefix", "none"])?;
-        for (what, tree) in [(format!("yeastar --features {feature}"), &facade), (krate.to_owned(), &direct)] {
+        for (what, tree) in [
+            (format!("yeastar --features {feature}"), &facade),
+            (krate.to_owned(), &direct),
+        ] {
             for (_, other) in PRODUCTS.iter().filter(|(_, k)| *k != krate) {
                 if tree.lines().any(|l| l.split_whitespace().next() == Some(other)) {
                     return Err(format!("{what} pulls in {other}"));
