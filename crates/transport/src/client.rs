@@ -491,15 +491,11 @@ impl Client {
         );
         let start = Instant::now();
         let total = config.timeouts.total;
-        let attempts = self.attempts::<V, T>(&request, &uri, &decode, start + total);
-        let result = match tokio::time::timeout(total, attempts).instrument(span.clone()).await {
-            Ok(r) => r,
-            Err(_) => Err(Error::Timeout {
-                product: config.product,
-                kind: TimeoutKind::Total,
-                after: total,
-            }),
-        };
+        // The total timeout is enforced inside (one timer per attempt, not two).
+        let result = self
+            .attempts::<V, T>(&request, &uri, &decode, start + total)
+            .instrument(span.clone())
+            .await;
         span.record("elapsed_ms", start.elapsed().as_millis() as u64);
         match &result {
             Ok(_) => tracing::debug!(parent: &span, "call succeeded"),
@@ -528,8 +524,17 @@ impl Client {
         loop {
             attempt += 1;
             span.record("attempts", attempt);
+            let total_timeout = || Error::Timeout {
+                product,
+                kind: TimeoutKind::Total,
+                after: config.timeouts.total,
+            };
             let token = match (&self.inner.auth, request.authenticated) {
-                (Auth::Cache(cache), true) => Some(cache.token(self).await?),
+                // A token request has its own retries; it still ends by this call's deadline.
+                (Auth::Cache(cache), true) => match tokio::time::timeout_at(deadline, cache.token(self)).await {
+                    Ok(token) => Some(token?),
+                    Err(_) => return Err(total_timeout()),
+                },
                 _ => None,
             };
             let auth_header = match (&self.inner.auth, &token) {
@@ -538,16 +543,16 @@ impl Client {
                 _ => None,
             };
             let http_request = self.http_request(request, uri, auth_header);
-            let attempt_timeout = config
-                .timeouts
-                .attempt
-                .min(deadline.saturating_duration_since(Instant::now()));
-            let sent = tokio::time::timeout(
-                attempt_timeout,
+            let now = Instant::now();
+            let attempt_deadline = (now + config.timeouts.attempt).min(deadline);
+            let attempt_timeout = attempt_deadline.saturating_duration_since(now);
+            let sent = tokio::time::timeout_at(
+                attempt_deadline,
                 self.inner.http.send(http_request, config.max_body_bytes),
             )
             .await;
             let failed = match sent {
+                Err(_) if attempt_deadline >= deadline => return Err(total_timeout()),
                 Err(_) => Failed {
                     error: Error::Timeout {
                         product,

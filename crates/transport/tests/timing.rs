@@ -368,3 +368,21 @@ async fn a_base_url_path_prefix_is_kept_in_front_of_every_path() {
         ]
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_hanging_token_endpoint_ends_the_call_at_its_total_timeout() {
+    let http = Arc::new(ScriptedHttp::new(|req| match req.uri.path() {
+        "/token" => token_reply(req, 1800).after(Duration::from_secs(3600)),
+        _ => Reply::json(200, ok_json("1")),
+    }));
+    let client = builder("https://workplace.example")
+        .http_client(http.clone())
+        .total_timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let start = Instant::now();
+    let err = client.send(&GetThing("1".into())).await.unwrap_err();
+    assert!(matches!(err, Error::Timeout { kind: TimeoutKind::Total, .. }), "{err}");
+    assert_eq!(start.elapsed(), Duration::from_secs(10));
+    assert_eq!(http.count("/things/1"), 0);
+}
