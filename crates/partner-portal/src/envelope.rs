@@ -1,5 +1,7 @@
 //! The Partner Portal response envelope: `{code, detailMessage, requestId, result, status}`.
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
 use yeastar_transport::reexports::RawValue;
 use yeastar_transport::{ApiError, Envelope, Payload, RawResponse, Result};
@@ -35,12 +37,13 @@ use yeastar_transport::{ApiError, Envelope, Payload, RawResponse, Result};
 #[derive(Debug, Clone, Copy)]
 pub struct PpEnvelope;
 
+// `code` and `detailMessage` are borrowed: a success allocates only the request id.
 #[derive(Deserialize)]
 struct Wire<'a> {
-    #[serde(default)]
-    code: Option<String>,
-    #[serde(default, rename = "detailMessage")]
-    detail_message: Option<String>,
+    #[serde(default, borrow)]
+    code: Option<Cow<'a, str>>,
+    #[serde(default, borrow, rename = "detailMessage")]
+    detail_message: Option<Cow<'a, str>>,
     #[serde(default, rename = "requestId")]
     request_id: Option<String>,
     #[serde(default, borrow)]
@@ -59,8 +62,8 @@ impl Envelope for PpEnvelope {
         }
         let mut err = response
             .api_error()
-            .with_code(code)
-            .with_message(wire.detail_message.unwrap_or_default())
+            .with_code(code.into_owned())
+            .with_message(wire.detail_message.map(Cow::into_owned).unwrap_or_default())
             .with_request_id(wire.request_id.unwrap_or_default());
         // `result` is only details when it is structured; a bare `false` or `""` says nothing.
         // Token endpoints never copy their body into an error.
