@@ -428,11 +428,22 @@ impl TokenCache {
     }
 
     fn install(&self, state: &mut RefreshState, set: TokenSet) -> Result<Arc<CachedToken>> {
+        // A token that cannot be a header value is a broken answer, not a configuration mistake.
+        let header = bearer_header(&set.access_token).map_err(|_| {
+            Error::Decode(Box::new(crate::error::DecodeError {
+                product: self.product,
+                status: 200,
+                path: "access_token".into(),
+                message: "the token endpoint issued an access token that is not a valid HTTP header value".into(),
+                excerpt: String::new(),
+                request_id: None,
+            }))
+        })?;
         let now = Instant::now();
         let lifetime = clamp_lifetime(set.expires_in);
         let refresh_lifetime = set.refresh_expires_in.map(clamp_lifetime);
         let token = Arc::new(CachedToken {
-            header: bearer_header(&set.access_token)?,
+            header,
             generation: self.generation.fetch_add(1, Ordering::Relaxed) + 1,
             refresh_at: now + lifetime - refresh_margin(lifetime),
             expires_at: now + lifetime,

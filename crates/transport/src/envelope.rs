@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
-use crate::error::{ApiError, DecodeError, Error, Result, UnexpectedResponse, excerpt};
+use crate::error::{ApiError, DecodeError, Error, MAX_FIELD_CHARS, Result, UnexpectedResponse, excerpt, truncate};
 use crate::product::Product;
 
 /// A product's response envelope: it opens a response into its payload, or an error.
@@ -133,8 +133,13 @@ impl<'a> RawResponse<'a> {
         Error::Decode(Box::new(DecodeError {
             product: self.product,
             status: self.status.as_u16(),
-            path: if path.is_empty() { ".".to_owned() } else { path },
-            message,
+            path: if path.is_empty() {
+                ".".to_owned()
+            } else {
+                truncate(&path, 200)
+            },
+            // serde quotes the offending value, which the server chose: keep it short.
+            message: truncate(&message, MAX_FIELD_CHARS),
             excerpt: if self.sensitive {
                 String::new()
             } else {
@@ -179,7 +184,7 @@ impl<'a> Payload<'a> {
 
     /// Sets the request id.
     pub fn with_request_id(mut self, request_id: Option<String>) -> Self {
-        self.request_id = request_id.filter(|s| !s.is_empty());
+        self.request_id = request_id.and_then(crate::error::bounded);
         self
     }
 

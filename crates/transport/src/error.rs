@@ -203,27 +203,37 @@ impl ApiError {
         }
     }
 
-    /// Sets the API code.
+    /// Sets the API code (cut to [`MAX_FIELD_CHARS`]).
     pub fn with_code(mut self, code: impl Into<String>) -> Self {
-        self.code = non_empty(code.into());
+        self.code = bounded(code.into());
         self
     }
 
-    /// Sets the message.
+    /// Sets the message (cut to [`MAX_FIELD_CHARS`]).
     pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = non_empty(message.into());
+        self.message = bounded(message.into());
         self
     }
 
-    /// Sets the request id.
+    /// Sets the request id (cut to [`MAX_FIELD_CHARS`]).
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = non_empty(request_id.into());
+        self.request_id = bounded(request_id.into());
         self
     }
 
-    /// Sets the details.
+    /// Sets the details; details larger than 4 KiB of JSON are kept as a cut JSON string.
     pub fn with_details(mut self, details: serde_json::Value) -> Self {
-        self.details = (!details.is_null()).then_some(details);
+        self.details = match details {
+            serde_json::Value::Null => None,
+            d => {
+                let text = d.to_string();
+                if text.len() > 4096 {
+                    Some(serde_json::Value::String(truncate(&text, 1024)))
+                } else {
+                    Some(d)
+                }
+            }
+        };
         self
     }
 
@@ -235,8 +245,8 @@ impl ApiError {
         if let Ok(serde_json::Value::Object(map)) = serde_json::from_slice::<serde_json::Value>(body) {
             let pick = |keys: &[&str]| -> Option<String> {
                 keys.iter().find_map(|k| match map.get(*k) {
-                    Some(serde_json::Value::String(s)) if !s.is_empty() => Some(s.clone()),
-                    Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+                    Some(serde_json::Value::String(s)) => bounded(s.clone()),
+                    Some(serde_json::Value::Number(n)) => bounded(n.to_string()),
                     _ => None,
                 })
             };
@@ -260,8 +270,18 @@ impl ApiError {
     }
 }
 
-fn non_empty(s: String) -> Option<String> {
-    (!s.is_empty()).then_some(s)
+/// The longest code, message or request id kept from a server's answer: errors are logged on
+/// every attempt, and a hostile or broken server must not make each log line megabytes long.
+pub const MAX_FIELD_CHARS: usize = 300;
+
+pub(crate) fn bounded(s: String) -> Option<String> {
+    if s.is_empty() {
+        None
+    } else if s.len() <= MAX_FIELD_CHARS {
+        Some(s)
+    } else {
+        Some(truncate(&s, MAX_FIELD_CHARS))
+    }
 }
 
 impl fmt::Display for ApiError {
@@ -522,7 +542,7 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
     truncate(trimmed, MAX)
 }
 
-fn truncate(s: &str, max_chars: usize) -> String {
+pub(crate) fn truncate(s: &str, max_chars: usize) -> String {
     let mut out: String = s.chars().take(max_chars).collect();
     if s.chars().nth(max_chars).is_some() {
         out.push('…');
@@ -562,6 +582,21 @@ mod tests {
             (e.status, e.code, e.raw_body.as_deref()),
             (500, None, Some("<html>oops</html>"))
         );
+    }
+
+    #[test]
+    fn server_chosen_strings_are_bounded() {
+        let huge = "x".repeat(1 << 20);
+        let e = ApiError::new(Product::PartnerPortal, 400)
+            .with_code(huge.clone())
+            .with_message(huge.clone())
+            .with_request_id(huge.clone())
+            .with_details(serde_json::json!({ "field": huge.clone() }));
+        let shown = Error::from(e).to_string();
+        assert!(shown.len() < 2048, "{}", shown.len());
+        let body = format!(r#"{{"errcode":"{huge}","errmsg":"{huge}"}}"#);
+        let e = ApiError::from_undocumented_body(Product::Ycm, 400, body.as_bytes(), true);
+        assert!(Error::from(e).to_string().len() < 2048);
     }
 
     #[test]

@@ -39,8 +39,8 @@ pub use crate::auth::{Credentials, Grant, StoredTokens, TokenSet, TokenSource, T
 pub use crate::client::{Client, ClientBuilder, Config, DEFAULT_MAX_BODY_BYTES, DEFAULT_USER_AGENT, Timeouts};
 pub use crate::envelope::{Envelope, Payload, PlainJson, RawResponse};
 pub use crate::error::{
-    ApiError, AuthError, AuthErrorKind, DecodeError, Error, Result, TimeoutKind, TransportError, TransportErrorKind,
-    UnexpectedResponse,
+    ApiError, AuthError, AuthErrorKind, DecodeError, Error, MAX_FIELD_CHARS, Result, TimeoutKind, TransportError,
+    TransportErrorKind, UnexpectedResponse,
 };
 pub use crate::http::HttpSend;
 #[cfg(feature = "reqwest")]

@@ -24,8 +24,9 @@ use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use crate::error::{TransportError, TransportErrorKind};
 use crate::http::HttpSend;
 
-/// A request as [`ScriptedHttp`] received it.
-#[derive(Debug, Clone)]
+/// A request as [`ScriptedHttp`] received it. `Debug` shows the body's length only: a form
+/// body may hold the client secret or a refresh token.
+#[derive(Clone)]
 pub struct RecordedRequest {
     /// The method.
     pub method: Method,
@@ -35,6 +36,17 @@ pub struct RecordedRequest {
     pub headers: HeaderMap,
     /// The body.
     pub body: Bytes,
+}
+
+impl fmt::Debug for RecordedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RecordedRequest")
+            .field("method", &self.method)
+            .field("uri", &self.uri)
+            .field("headers", &self.headers)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
 }
 
 impl RecordedRequest {

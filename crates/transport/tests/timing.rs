@@ -382,7 +382,16 @@ async fn a_hanging_token_endpoint_ends_the_call_at_its_total_timeout() {
         .unwrap();
     let start = Instant::now();
     let err = client.send(&GetThing("1".into())).await.unwrap_err();
-    assert!(matches!(err, Error::Timeout { kind: TimeoutKind::Total, .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            Error::Timeout {
+                kind: TimeoutKind::Total,
+                ..
+            }
+        ),
+        "{err}"
+    );
     assert_eq!(start.elapsed(), Duration::from_secs(10));
     assert_eq!(http.count("/things/1"), 0);
 }
