@@ -348,7 +348,8 @@ fn workplace_update_of_only_the_email_keeps_every_other_field() {
             &["wp", "user", "update", "54164", "--email", "leo-new@yeastar.com"],
         )
         .ok();
-    assert_eq!(out, json!({"memberId": 54164}));
+    assert_eq!(out["memberId"], json!(54164));
+    assert_eq!(out["requestId"].as_str().map(str::len), Some(32), "{out}");
     let calls = sb.api_calls();
     let update = calls.last().unwrap();
     assert_eq!(
@@ -439,7 +440,8 @@ fn workplace_user_commands() {
             ],
         )
         .ok();
-    assert_eq!(out, json!({"memberId": member}));
+    assert_eq!(out["memberId"], json!(member));
+    assert!(out["requestId"].is_string(), "{out}");
     let eve = sb.run(P::Wp, &["wp", "user", "get", &id]).ok();
     assert_eq!(eve["groupIds"], json!([1000128]));
     assert_eq!(

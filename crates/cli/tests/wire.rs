@@ -489,7 +489,7 @@ fn workplace_wire() {
         &["wp", "user", "update", "54164", "--email", "leo-new-email@yeastar.com"],
     )
     .ok();
-    assert_eq!(out, json!({"memberId": 54164}));
+    assert_eq!(out, json!({"memberId": 54164, "requestId": "wp-req-1"}));
     update.assert_calls(1);
     detail.assert_calls(2);
 

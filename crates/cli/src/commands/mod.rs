@@ -217,11 +217,6 @@ impl<E: Endpoint> Endpoint for WithRequestId<E> {
     }
 }
 
-/// `Some(json)` of an optional value.
-pub(crate) fn opt_json<T: Into<serde_json::Value>>(v: Option<T>) -> Option<serde_json::Value> {
-    v.map(Into::into)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

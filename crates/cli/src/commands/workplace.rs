@@ -2,16 +2,14 @@
 
 use std::path::Path;
 
-use serde_json::Value;
 use yeastar_transport::Product;
 use yeastar_workplace::{
-    Client, ClientBuilderExt, CreateGroup, CreateUser, DeleteGroup, Image, ListGroups, ListUsers, Region, RemoveUser,
-    Role, UpdateGroup, UpdateUser,
+    Client, ClientBuilderExt, CreateGroup, CreateUser, Image, ListGroups, ListUsers, Region, Role, UpdateUser,
 };
 
-use super::{CliError, CliResult, Connection, GlobalArgs, WithRequestId, opt_json};
+use super::{CliError, CliResult, Connection, GlobalArgs};
 use crate::cli::{RegionArg, WpCommand, WpCreateArgs, WpGroupCommand, WpOptionalArgs, WpUpdateArgs, WpUserCommand};
-use crate::output::{object, print_json};
+use crate::output::print_json;
 
 pub(crate) async fn run(global: &GlobalArgs, sandbox_url: Option<String>, command: WpCommand) -> CliResult {
     let region = match global.region {
@@ -34,20 +32,11 @@ pub(crate) async fn run(global: &GlobalArgs, sandbox_url: Option<String>, comman
         }
         WpCommand::User(WpUserCommand::Create(args)) => {
             let req = create_request(args)?;
-            let (created, request_id) = connect()?.send(&WithRequestId(req)).await?;
-            print_json(&object([
-                ("userId", opt_json(created.user_id)),
-                ("memberId", opt_json(created.member_id)),
-                ("requestId", opt_json(request_id)),
-            ]))?;
+            print_json(&connect()?.users().create(&req).await?)?;
         }
         WpCommand::User(WpUserCommand::Update(args)) => update(connect, args).await?,
         WpCommand::User(WpUserCommand::Delete { member_id }) => {
-            let (done, request_id) = connect()?.send(&WithRequestId(RemoveUser::new(member_id))).await?;
-            print_json(&object([
-                ("memberId", opt_json(done.member_id)),
-                ("requestId", opt_json(request_id)),
-            ]))?;
+            print_json(&connect()?.users().remove(member_id).await?)?;
         }
         WpCommand::Group(WpGroupCommand::List { name }) => {
             let mut q = ListGroups::new();
@@ -62,27 +51,15 @@ pub(crate) async fn run(global: &GlobalArgs, sandbox_url: Option<String>, comman
             if !member_ids.is_empty() {
                 req = req.member_ids(member_ids);
             }
-            print_group_ref(connect()?.send(&WithRequestId(req)).await?)?;
+            print_json(&connect()?.groups().create(&req).await?)?;
         }
         WpCommand::Group(WpGroupCommand::Update { group_id, name }) => {
-            print_group_ref(
-                connect()?
-                    .send(&WithRequestId(UpdateGroup::new(group_id, name)))
-                    .await?,
-            )?;
+            print_json(&connect()?.groups().rename(group_id, name).await?)?;
         }
         WpCommand::Group(WpGroupCommand::Delete { group_id }) => {
-            print_group_ref(connect()?.send(&WithRequestId(DeleteGroup::new(group_id))).await?)?;
+            print_json(&connect()?.groups().delete(group_id).await?)?;
         }
     }
-    Ok(())
-}
-
-fn print_group_ref((group, request_id): (yeastar_workplace::GroupRef, Option<String>)) -> CliResult {
-    print_json(&object([
-        ("groupId", opt_json(group.group_id)),
-        ("requestId", opt_json(request_id)),
-    ]))?;
     Ok(())
 }
 
@@ -181,7 +158,6 @@ async fn update(connect: impl FnOnce() -> CliResult<Client>, a: WpUpdateArgs) ->
             apply_optional!(*u, optional, image);
         })
         .await?;
-    // `Users::modify` does not return the request id.
-    print_json(&object([("memberId", done.member_id.map(Value::from))]))?;
+    print_json(&done)?;
     Ok(())
 }
