@@ -53,7 +53,6 @@ pub mod countries;
 mod de;
 pub mod envelope;
 pub mod users;
-mod validate;
 
 use std::sync::Arc;
 

@@ -9,7 +9,7 @@ use yeastar_transport::{Endpoint, Payload, Request, Result};
 use crate::client::Client;
 use crate::de;
 use crate::envelope::PpEnvelope;
-use crate::validate;
+use yeastar_transport::validate;
 
 /// `GET` one subordinate user; `{partnerId}` is the user's Yeastar ID.
 pub const GET_USER_PATH: &str = "/user/openapi/user/v1/subordinate_user/{partnerId}";
@@ -307,7 +307,7 @@ impl Endpoint for CreateUser {
     type Output = bool;
 
     fn request(&self) -> Result<Request> {
-        validate::yeastar_id("yeastarId", &self.yeastar_id)?;
+        validate::email("yeastarId", &self.yeastar_id)?;
         validate::required("company", &self.company)?;
         validate::required("country", &self.country)?;
         if !validate::is_filled(self.profile.first_name.as_deref())
@@ -392,7 +392,7 @@ impl Endpoint for EditUser {
     type Output = bool;
 
     fn request(&self) -> Result<Request> {
-        validate::yeastar_id("yeastarId", &self.yeastar_id)?;
+        validate::email("yeastarId", &self.yeastar_id)?;
         let body = EditWire {
             yeastar_id: &self.yeastar_id,
             user_type: UserType::Customer,

@@ -34,6 +34,7 @@ mod retry;
 mod secret;
 #[cfg(feature = "test-util")]
 pub mod test_util;
+pub mod validate;
 
 pub use crate::auth::{Credentials, Grant, StoredTokens, TokenSet, TokenSource, TokenStore};
 pub use crate::client::{Client, ClientBuilder, Config, DEFAULT_MAX_BODY_BYTES, DEFAULT_USER_AGENT, Timeouts};

@@ -668,12 +668,7 @@ impl Endpoint for UpdateUser {
 }
 
 fn check_required(email: &str, first_name: &str, group_ids: &[u64], role: &Role, building: &str) -> Result<()> {
-    if email.trim().is_empty() {
-        return Err(Error::invalid_input("email", "must not be empty"));
-    }
-    if !email.contains('@') {
-        return Err(Error::invalid_input("email", "is not an email address"));
-    }
+    yeastar_transport::validate::email("email", email.trim())?;
     if first_name.trim().is_empty() {
         return Err(Error::invalid_input("firstName", "must not be empty"));
     }

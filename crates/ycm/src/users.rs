@@ -457,10 +457,7 @@ impl CreateUser {
         if self.first_name.trim().is_empty() {
             return Err(Error::invalid_input("firstName", "is required"));
         }
-        let email = self.email.trim();
-        if email.is_empty() || !email.contains('@') {
-            return Err(Error::invalid_input("email", "a valid email address is required"));
-        }
+        yeastar_transport::validate::email("email", self.email.trim())?;
         if matches!(self.user_type, UserType::Reseller | UserType::HostingUser) {
             if self.company.as_deref().is_none_or(|c| c.trim().is_empty()) {
                 return Err(Error::invalid_input(
@@ -1007,20 +1004,20 @@ mod tests {
             other => panic!("{other}"),
         };
         assert_eq!(
-            field(CreateUser::reseller("Acme", " ", "a@b", pkg.clone())),
+            field(CreateUser::reseller("Acme", " ", "a@b.example", pkg.clone())),
             "firstName"
         );
         assert_eq!(field(CreateUser::reseller("Acme", "Ada", "nope", pkg.clone())), "email");
         assert_eq!(
-            field(CreateUser::new(UserType::Reseller, "Ada", "a@b").package(pkg)),
+            field(CreateUser::new(UserType::Reseller, "Ada", "a@b.example").package(pkg)),
             "company"
         );
         assert_eq!(
-            field(CreateUser::new(UserType::HostingUser, "Ada", "a@b").company("Acme")),
+            field(CreateUser::new(UserType::HostingUser, "Ada", "a@b.example").company("Acme")),
             "totalExtensions"
         );
         // A colleague needs neither company nor package.
-        assert!(CreateUser::new(UserType::MyColleague, "Ada", "a@b").request().is_ok());
+        assert!(CreateUser::new(UserType::MyColleague, "Ada", "a@b.example").request().is_ok());
     }
 
     #[test]

@@ -1,12 +1,12 @@
-//! Client-side checks made before anything is sent (the API's own messages are less precise,
-//! and a create that fails server-side may still have cost a round trip).
+//! Checks made before anything is sent, shared by every product crate (the APIs' own messages
+//! are less precise, and a create that fails server-side may still have cost a round trip).
 
-use yeastar_transport::{Error, Result};
+use crate::error::{Error, Result};
 
-/// A Yeastar ID is an email address: no whitespace, exactly one `@`, a non-empty local part
+/// An email address (a Yeastar ID is one): no whitespace, exactly one `@`, a non-empty local part
 /// and a domain of non-empty dot-separated labels with at least one dot. Deliberately loose
 /// beyond that: the server has the final word.
-pub(crate) fn yeastar_id(field: &str, value: &str) -> Result<()> {
+pub fn email(field: &str, value: &str) -> Result<()> {
     let bad = |why: &str| Err(Error::invalid_input(field, format!("{why} (got {value:?})")));
     if value.is_empty() {
         return Err(Error::invalid_input(field, "is required"));
@@ -34,7 +34,7 @@ pub(crate) fn yeastar_id(field: &str, value: &str) -> Result<()> {
 }
 
 /// A required text field: present and not blank.
-pub(crate) fn required(field: &str, value: &str) -> Result<()> {
+pub fn required(field: &str, value: &str) -> Result<()> {
     if value.trim().is_empty() {
         return Err(Error::invalid_input(field, "is required and must not be blank"));
     }
@@ -42,7 +42,7 @@ pub(crate) fn required(field: &str, value: &str) -> Result<()> {
 }
 
 /// Whether an optional text field holds something other than blanks.
-pub(crate) fn is_filled(value: Option<&str>) -> bool {
+pub fn is_filled(value: Option<&str>) -> bool {
     value.is_some_and(|v| !v.trim().is_empty())
 }
 
@@ -51,14 +51,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn yeastar_ids_must_look_like_emails() {
+    fn emails_must_look_like_emails() {
         for ok in [
             "yaya@yeastar.com",
             "color123@yeastar.com",
             "a.b+c@sub.example.co",
             "名前@例え.jp",
         ] {
-            assert!(yeastar_id("yeastarId", ok).is_ok(), "{ok}");
+            assert!(email("yeastarId", ok).is_ok(), "{ok}");
         }
         for bad in [
             "",
@@ -74,7 +74,7 @@ mod tests {
             "yaya@yeastar.",
             "yaya@yeastar..com",
         ] {
-            let err = yeastar_id("yeastarId", bad).unwrap_err();
+            let err = email("yeastarId", bad).unwrap_err();
             assert!(
                 matches!(&err, Error::InvalidInput { field, .. } if field == "yeastarId"),
                 "{bad:?}: {err}"
