@@ -117,58 +117,15 @@ impl<'de> Deserialize<'de> for Role {
     }
 }
 
-/// Whether a user has joined (`inviteStatus`).
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InviteStatus {
-    /// `outer`: not invited, inactive.
-    Outer,
-    /// `invite`: invited, not joined yet.
-    Invite,
-    /// `added`: joined.
-    Added,
-    /// A value this SDK does not know yet, kept verbatim.
-    Unknown(String),
-}
-
-impl InviteStatus {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            InviteStatus::Outer => "outer",
-            InviteStatus::Invite => "invite",
-            InviteStatus::Added => "added",
-            InviteStatus::Unknown(s) => s,
-        }
-    }
-}
-
-impl From<String> for InviteStatus {
-    fn from(s: String) -> Self {
-        match s.as_str() {
-            "outer" => InviteStatus::Outer,
-            "invite" => InviteStatus::Invite,
-            "added" => InviteStatus::Added,
-            _ => InviteStatus::Unknown(s),
-        }
-    }
-}
-
-impl fmt::Display for InviteStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for InviteStatus {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for InviteStatus {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        String::deserialize(d).map(InviteStatus::from)
+yeastar_transport::api_enum! {
+    /// Whether a user has joined (`inviteStatus`).
+    pub enum InviteStatus {
+        /// `outer`: not invited, inactive.
+        Outer => "outer",
+        /// `invite`: invited, not joined yet.
+        Invite => "invite",
+        /// `added`: joined.
+        Added => "added",
     }
 }
 
