@@ -1017,7 +1017,11 @@ mod tests {
             "totalExtensions"
         );
         // A colleague needs neither company nor package.
-        assert!(CreateUser::new(UserType::MyColleague, "Ada", "a@b.example").request().is_ok());
+        assert!(
+            CreateUser::new(UserType::MyColleague, "Ada", "a@b.example")
+                .request()
+                .is_ok()
+        );
     }
 
     #[test]
