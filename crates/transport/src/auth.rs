@@ -178,6 +178,9 @@ pub trait TokenStore: Send + Sync + fmt::Debug {
     fn load(&self) -> Option<StoredTokens>;
     /// Stores new tokens (errors should be logged, never fatal).
     fn save(&self, tokens: &StoredTokens);
+    /// Forgets the stored tokens: the API rejected the access token, so a later process must
+    /// not load it again. The default does nothing.
+    fn clear(&self) {}
 }
 
 /// A usable access token with its prebuilt `Authorization` header.
