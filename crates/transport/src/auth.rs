@@ -171,6 +171,16 @@ impl StoredTokens {
     }
 }
 
+/// An access token handed out for use outside the SDK (e.g. `curl -H "Authorization: Bearer …"`).
+#[non_exhaustive]
+#[derive(Debug, Clone)]
+pub struct AccessToken {
+    /// The token (without the `Bearer ` prefix).
+    pub token: Secret,
+    /// When it expires, if known (a static token's expiry is not).
+    pub expires_at: Option<SystemTime>,
+}
+
 /// Keeps tokens across processes (the CLI stores them in a file), so that a short-lived
 /// process does not mint a token on every run. Never given the client secret.
 pub trait TokenStore: Send + Sync + fmt::Debug {
@@ -186,6 +196,8 @@ pub trait TokenStore: Send + Sync + fmt::Debug {
 /// A usable access token with its prebuilt `Authorization` header.
 pub(crate) struct CachedToken {
     pub(crate) header: HeaderValue,
+    pub(crate) secret: Secret,
+    pub(crate) expires_at_wall: SystemTime,
     generation: u64,
     refresh_at: Instant,
     expires_at: Instant,
@@ -422,6 +434,8 @@ impl TokenCache {
         }
         let token = Arc::new(CachedToken {
             header: bearer_header(&stored.access_token)?,
+            secret: stored.access_token.clone(),
+            expires_at_wall: stored.access_expires_at,
             generation: self.generation.fetch_add(1, Ordering::Relaxed) + 1,
             refresh_at,
             expires_at: now + left,
@@ -447,6 +461,8 @@ impl TokenCache {
         let refresh_lifetime = set.refresh_expires_in.map(clamp_lifetime);
         let token = Arc::new(CachedToken {
             header,
+            secret: set.access_token.clone(),
+            expires_at_wall: SystemTime::now() + lifetime,
             generation: self.generation.fetch_add(1, Ordering::Relaxed) + 1,
             refresh_at: now + lifetime - refresh_margin(lifetime),
             expires_at: now + lifetime,

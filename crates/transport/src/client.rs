@@ -14,13 +14,14 @@ use http::{HeaderValue, Uri};
 use tokio::time::Instant;
 use tracing::Instrument;
 
-use crate::auth::{Credentials, CredentialsRepr, TokenCache, TokenSource, TokenStore, bearer_header};
+use crate::auth::{AccessToken, Credentials, CredentialsRepr, TokenCache, TokenSource, TokenStore, bearer_header};
 use crate::envelope::{Envelope, Payload, RawResponse};
 use crate::error::{AuthError, AuthErrorKind, Error, Result, TimeoutKind, TransportErrorKind, is_retryable_status};
 use crate::http::HttpSend;
 use crate::product::{Product, ProductSpec};
 use crate::request::{Body, Endpoint, Request};
 use crate::retry::{RetryConfig, retry_after};
+use crate::secret::Secret;
 
 /// Time limits. All have finite defaults, so a call can never hang.
 ///
@@ -289,7 +290,7 @@ impl<P: ProductSpec> ClientBuilder<P> {
                 if t.is_empty() {
                     return Err(Error::Config("the access token is empty".into()));
                 }
-                Auth::Static(bearer_header(&t)?)
+                Auth::Static(bearer_header(&t)?, t)
             }
             Some(CredentialsRepr::Client {
                 client_id,
@@ -393,7 +394,7 @@ fn split_base(base_url: &str) -> Result<BaseUri> {
 }
 
 enum Auth {
-    Static(HeaderValue),
+    Static(HeaderValue, Secret),
     Cache(Box<TokenCache>),
 }
 
@@ -423,7 +424,7 @@ pub struct Client {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let auth: &dyn fmt::Debug = match &self.inner.auth {
-            Auth::Static(_) => &"static access token [redacted]",
+            Auth::Static(..) => &"static access token [redacted]",
             Auth::Cache(c) => c,
         };
         f.debug_struct("Client")
@@ -460,8 +461,26 @@ impl Client {
     /// How many token requests this client (all its clones) has made so far.
     pub fn token_requests(&self) -> u64 {
         match &self.inner.auth {
-            Auth::Static(_) => 0,
+            Auth::Static(..) => 0,
             Auth::Cache(c) => c.token_requests(),
+        }
+    }
+
+    /// A valid access token, fetched or refreshed as needed (with client credentials), or the
+    /// static token the client was built with. For tools that call the API themselves.
+    pub async fn access_token(&self) -> Result<AccessToken> {
+        match &self.inner.auth {
+            Auth::Static(_, t) => Ok(AccessToken {
+                token: t.clone(),
+                expires_at: None,
+            }),
+            Auth::Cache(cache) => {
+                let t = cache.token(self).await?;
+                Ok(AccessToken {
+                    token: t.secret.clone(),
+                    expires_at: Some(t.expires_at_wall),
+                })
+            }
         }
     }
 
@@ -539,7 +558,7 @@ impl Client {
             };
             let auth_header = match (&self.inner.auth, &token) {
                 (_, Some(t)) => Some(&t.header),
-                (Auth::Static(h), None) if request.authenticated => Some(h),
+                (Auth::Static(h, _), None) if request.authenticated => Some(h),
                 _ => None,
             };
             let http_request = self.http_request(request, uri, auth_header);

@@ -36,7 +36,7 @@ mod secret;
 pub mod test_util;
 pub mod validate;
 
-pub use crate::auth::{Credentials, Grant, StoredTokens, TokenSet, TokenSource, TokenStore};
+pub use crate::auth::{AccessToken, Credentials, Grant, StoredTokens, TokenSet, TokenSource, TokenStore};
 pub use crate::client::{Client, ClientBuilder, Config, DEFAULT_MAX_BODY_BYTES, DEFAULT_USER_AGENT, Timeouts};
 pub use crate::envelope::{Envelope, Payload, PlainJson, RawResponse};
 pub use crate::error::{
