@@ -1,14 +1,18 @@
-//! Token endpoints and bearer-token checks of the three products.
+//! Token endpoints and bearer-token checks, shared by the three products.
 
+use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
 use base64::Engine;
+use http::{HeaderMap, header};
 use serde_json::json;
 
 use crate::Product;
 use crate::config::SandboxConfig;
-use crate::state::{Issued, State};
-use crate::util::{ApiErr, Reply, Req};
+use crate::error::{ApiErr, Code};
+use crate::extract::FormFields;
+use crate::reply::{Answer, Reply};
+use crate::state::{Db, Issued};
 
 /// Which token call a request is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,21 +25,28 @@ pub(crate) enum TokenCall {
     WpRefresh,
 }
 
+/// A token request as the endpoint received it.
+#[derive(Debug)]
+pub(crate) struct TokenRequest<'a> {
+    pub(crate) product: Product,
+    pub(crate) call: TokenCall,
+    pub(crate) peer: IpAddr,
+    pub(crate) headers: &'a HeaderMap,
+    pub(crate) form: &'a FormFields,
+}
+
 fn ceil_secs(d: Duration) -> u64 {
     d.as_millis().div_ceil(1000).max(1) as u64
 }
 
 /// Client id and secret from the form or an HTTP Basic header.
-fn client_credentials(req: &Req, form: &[(String, String)]) -> (Option<String>, Option<String>) {
-    let get = |k: &str| {
-        form.iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-            .filter(|v| !v.is_empty())
-    };
-    let (mut id, mut secret) = (get("client_id"), get("client_secret"));
+pub(crate) fn client_credentials(headers: &HeaderMap, form: &FormFields) -> (Option<String>, Option<String>) {
+    let (mut id, mut secret) = (form.get("client_id"), form.get("client_secret"));
     if id.is_none()
-        && let Some(basic) = req.header("authorization").and_then(|h| h.strip_prefix("Basic "))
+        && let Some(basic) = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|h| h.to_str().ok())
+            .and_then(|h| h.strip_prefix("Basic "))
         && let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(basic.trim())
         && let Some((i, s)) = String::from_utf8_lossy(&decoded).split_once(':')
     {
@@ -55,40 +66,32 @@ fn check_client(
     let secret = secret.ok_or_else(|| ApiErr::required("client_secret"))?;
     match config.credentials.get(&product) {
         Some((good_id, good_secret)) if good_id == id && good_secret == secret => Ok(id.to_owned()),
-        _ => Err(ApiErr::new(401, "INVALID_CLIENT", "Bad client credentials")),
+        _ => Err(ApiErr::new(401, Code::InvalidClient, "Bad client credentials")),
     }
 }
 
-/// Handles a token request (issue or refresh) of `product`.
-pub(crate) fn token(
-    config: &SandboxConfig,
-    st: &mut State,
-    product: Product,
-    req: &Req,
-    call: TokenCall,
-) -> Result<Reply, ApiErr> {
-    if req.method != http::Method::POST {
-        return Err(ApiErr::method_not_allowed(&req.method));
-    }
-    if product == Product::Ycm && st.ycm_blocked.contains_key(&req.peer) {
+/// Handles a token request (issue or refresh).
+pub(crate) fn token(config: &SandboxConfig, db: &mut Db, req: &TokenRequest<'_>) -> Answer {
+    let product = req.product;
+    if product == Product::Ycm && db.ycm_blocked.contains(&req.peer) {
         return Err(ApiErr::new(
             403,
-            "IP_BLOCKED",
+            Code::IpBlocked,
             "API Authentication Blocked Out: too many failed authentications from this IP",
         ));
     }
-    let result = token_inner(config, st, product, req, call);
+    let result = issue(config, db, req);
     if product == Product::Ycm {
         match &result {
-            Err(e) if matches!(e.code, "INVALID_CLIENT" | "INVALID_GRANT") => {
-                let n = st.ycm_failures.entry(req.peer).or_insert(0);
+            Err(e) if matches!(e.code, Code::InvalidClient | Code::InvalidGrant) => {
+                let n = db.ycm_failures.entry(req.peer).or_insert(0);
                 *n += 1;
                 if config.ycm_lockout_threshold.is_some_and(|t| *n > t) {
-                    st.ycm_blocked.insert(req.peer, ());
+                    db.ycm_blocked.insert(req.peer);
                 }
             }
             Ok(_) => {
-                st.ycm_failures.remove(&req.peer);
+                db.ycm_failures.remove(&req.peer);
             }
             Err(_) => {}
         }
@@ -96,36 +99,17 @@ pub(crate) fn token(
     result
 }
 
-fn token_inner(
-    config: &SandboxConfig,
-    st: &mut State,
-    product: Product,
-    req: &Req,
-    call: TokenCall,
-) -> Result<Reply, ApiErr> {
-    if req
-        .header("content-type")
-        .is_some_and(|ct| ct.starts_with("application/json"))
-    {
-        return Err(ApiErr::invalid(
-            "Content-Type",
-            "oneof",
-            "The token endpoint takes application/x-www-form-urlencoded or multipart/form-data",
-        ));
-    }
-    let form = req.form();
-    let field = |k: &str| {
-        form.iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-            .filter(|v| !v.is_empty())
-    };
-    let (id, secret) = client_credentials(req, &form);
-    let refresh = match (product, call) {
-        (Product::Workplace, TokenCall::WpGet) => false,
-        (Product::Workplace, _) => true,
-        _ => {
-            let grant = field("grant_type").ok_or_else(|| ApiErr::required("grant_type"))?;
+fn issue(config: &SandboxConfig, db: &mut Db, req: &TokenRequest<'_>) -> Answer {
+    let product = req.product;
+    let (id, secret) = client_credentials(req.headers, req.form);
+    let refresh = match req.call {
+        TokenCall::WpGet => false,
+        TokenCall::WpRefresh => true,
+        TokenCall::ByGrantType => {
+            let grant = req
+                .form
+                .get("grant_type")
+                .ok_or_else(|| ApiErr::required("grant_type"))?;
             let credentials_grant = if product == Product::PartnerPortal {
                 "pp_credentials"
             } else {
@@ -138,7 +122,7 @@ fn token_inner(
             } else {
                 return Err(ApiErr::new(
                     400,
-                    "UNSUPPORTED_GRANT_TYPE",
+                    Code::UnsupportedGrantType,
                     format!("Unsupported grant type: {grant}"),
                 ));
             }
@@ -149,19 +133,22 @@ fn token_inner(
         if product == Product::Workplace || id.is_some() {
             check_client(config, product, id.as_deref(), secret.as_deref())?;
         }
-        let rt = field("refresh_token").ok_or_else(|| ApiErr::required("refresh_token"))?;
-        let issued = st.refresh_tokens.get(&rt).filter(|t| t.product == product).cloned();
+        let rt = req
+            .form
+            .get("refresh_token")
+            .ok_or_else(|| ApiErr::required("refresh_token"))?;
+        let issued = db.refresh_tokens.get(&rt).filter(|t| t.product == product).cloned();
         match issued {
             Some(t) if t.expires > Instant::now() && id.as_ref().is_none_or(|i| *i == t.client_id) => {
                 // Rotation: the old refresh token stops working.
-                st.refresh_tokens.remove(&rt);
+                db.refresh_tokens.remove(&rt);
                 t.client_id
             }
             Some(t) if t.expires <= Instant::now() => {
-                st.refresh_tokens.remove(&rt);
-                return Err(ApiErr::new(400, "INVALID_GRANT", "Refresh token expired"));
+                db.refresh_tokens.remove(&rt);
+                return Err(ApiErr::new(400, Code::InvalidGrant, "Refresh token expired"));
             }
-            _ => return Err(ApiErr::new(400, "INVALID_GRANT", "Invalid refresh token")),
+            _ => return Err(ApiErr::new(400, Code::InvalidGrant, "Invalid refresh token")),
         }
     } else {
         check_client(config, product, id.as_deref(), secret.as_deref())?
@@ -169,9 +156,9 @@ fn token_inner(
 
     let lifetimes = config.token_lifetimes(product);
     let now = Instant::now();
-    let access = format!("{}{}", prefix(product), st.hex(24));
-    let refresh_token = format!("{}r{}", prefix(product), st.hex(24));
-    st.access_tokens.insert(
+    let access = format!("{}{}", prefix(product), db.hex(24));
+    let refresh_token = format!("{}r{}", prefix(product), db.hex(24));
+    db.access_tokens.insert(
         access.clone(),
         Issued {
             product,
@@ -179,7 +166,7 @@ fn token_inner(
             expires: now + lifetimes.access,
         },
     );
-    st.refresh_tokens.insert(
+    db.refresh_tokens.insert(
         refresh_token.clone(),
         Issued {
             product,
@@ -192,7 +179,7 @@ fn token_inner(
         Product::PartnerPortal => Reply::ok(json!({
             "code": "success",
             "detailMessage": "",
-            "requestId": st.request_id(),
+            "requestId": db.request_id(),
             "result": {
                 "expiresIn": expires_in.to_string(),
                 "refreshToken": refresh_token,
@@ -207,7 +194,7 @@ fn token_inner(
             "refresh_token": refresh_token,
             "expires_in": expires_in,
             "scope": "all",
-            "jti": format!("{}-{}", st.hex(4), st.hex(6)),
+            "jti": format!("{}-{}", db.hex(4), db.hex(6)),
         })),
         Product::Workplace => Reply::ok(json!({
             "access_token": access,
@@ -226,30 +213,34 @@ fn prefix(product: Product) -> &'static str {
 }
 
 /// The bearer token of a request (Workplace also takes `?access_token=`).
-pub(crate) fn presented_token(product: Product, req: &Req) -> Option<String> {
-    let from_header = req.header("authorization").and_then(|h| {
-        let (scheme, token) = h.trim().split_once(' ')?;
-        scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
-    });
+pub(crate) fn presented_token(product: Product, headers: &HeaderMap, query: Option<&str>) -> Option<String> {
+    let from_header = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| {
+            let (scheme, token) = h.trim().split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
+        });
     from_header.or_else(|| {
-        (product == Product::Workplace)
-            .then(|| req.q("access_token").map(str::to_owned))
-            .flatten()
+        let query = query.filter(|_| product == Product::Workplace)?;
+        url::form_urlencoded::parse(query.as_bytes())
+            .find(|(k, _)| k == "access_token")
+            .map(|(_, v)| v.into_owned())
     })
 }
 
 /// Checks the access token of an API call; returns the client id it was issued to.
-pub(crate) fn authenticate(st: &State, product: Product, req: &Req) -> Result<String, ApiErr> {
-    let token = presented_token(product, req).ok_or_else(|| {
+pub(crate) fn authenticate(db: &Db, product: Product, token: Option<&str>) -> Result<String, ApiErr> {
+    let token = token.ok_or_else(|| {
         ApiErr::new(
             401,
-            "INVALID_TOKEN",
+            Code::InvalidToken,
             "Full authentication is required to access this resource",
         )
     })?;
-    match st.access_tokens.get(&token) {
+    match db.access_tokens.get(token) {
         Some(t) if t.product == product && t.expires > Instant::now() => Ok(t.client_id.clone()),
-        Some(t) if t.product == product => Err(ApiErr::new(401, "TOKEN_EXPIRED", "Access token expired")),
-        _ => Err(ApiErr::new(401, "INVALID_TOKEN", "Invalid access token")),
+        Some(t) if t.product == product => Err(ApiErr::new(401, Code::TokenExpired, "Access token expired")),
+        _ => Err(ApiErr::new(401, Code::InvalidToken, "Invalid access token")),
     }
 }

@@ -61,14 +61,19 @@
 //! Values that the documentation leaves open (error codes, the HTTP status of YCM errors, …)
 //! are the simulator's own choices; they are listed in the docs of [`Sandbox`].
 
+mod app;
 mod auth;
 mod config;
+mod error;
+mod extract;
 mod fault;
 mod journal;
+mod listener;
+mod middleware;
 mod pp;
+mod reply;
 mod server;
 mod state;
-mod util;
 mod wp;
 mod ycm;
 

@@ -1,69 +1,67 @@
-//! YCM endpoints.
+//! YCM users: list, get, create, update, delete, and a reseller's subscription.
 
-use http::Method;
+use std::sync::Arc;
+
+use axum::extract::State;
+use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use crate::Product;
-use crate::auth::{self, TokenCall};
-use crate::config::SandboxConfig;
-use crate::state::{State, Subscription, YcmUser};
-use crate::util::{ApiErr, PageReq, Reply, Req, is_email, opt_int, opt_str, req_str, unix_now};
-
-type Handler = fn(&mut State, &Req) -> Result<Reply, ApiErr>;
-
-fn success(st: &mut State, data: Option<Value>) -> Reply {
-    let mut body = json!({"requestId": st.request_id(), "status": "Success", "time": unix_now()});
-    if let Some(data) = data {
-        body["data"] = data;
-    }
-    Reply::ok(body)
-}
-
-pub(crate) fn handle(config: &SandboxConfig, st: &mut State, req: &Req) -> Result<Reply, ApiErr> {
-    let segs = req.seg_strs();
-    let routes: &[(Method, Handler)] = match segs.as_slice() {
-        ["dm", "open_api", "oauth", "token"] => {
-            return auth::token(config, st, Product::Ycm, req, TokenCall::ByGrantType);
-        }
-        // The documented path and the doc example's variant.
-        ["dm", "open_api", "v1", "user_info" | "users", "subordinates"] => &[(Method::GET, subordinates)],
-        ["dm", "open_api", "v2", "users"] => &[(Method::GET, list_users)],
-        ["dm", "open_api", "v1", "users"] => &[(Method::POST, create_user), (Method::DELETE, delete_users)],
-        ["dm", "open_api", "v1", "users", _] => &[(Method::GET, get_user), (Method::PUT, update_user)],
-        // The update page's example sends the singular `user`.
-        ["dm", "open_api", "v1", "user", _] => &[(Method::PUT, update_user)],
-        ["dm", "open_api", "v1", "users", _, "subscription_info"] => &[(Method::PUT, update_subscription)],
-        _ => return Err(ApiErr::new(404, "NOT_FOUND", format!("No endpoint {}", req.path))),
-    };
-    let handler = routes
-        .iter()
-        .find(|(m, _)| *m == req.method)
-        .map(|(_, h)| *h)
-        .ok_or_else(|| ApiErr::method_not_allowed(&req.method))?;
-    auth::authenticate(st, Product::Ycm, req)?;
-    handler(st, req)
-}
-
-fn path_user_id(req: &Req) -> Result<u64, ApiErr> {
-    let raw = &req.segs[4];
-    raw.parse()
-        .map_err(|_| ApiErr::invalid("userId", "number", format!("userId must be a number: {raw}")))
-}
+use super::data::{Data, Subscription, User};
+use super::success;
+use crate::app::App;
+use crate::error::{ApiErr, Code};
+use crate::extract::{JsonObject, PageReq, PathParam, Q, is_email, opt_int, opt_str, req_str};
+use crate::reply::Answer;
 
 fn user_not_found(id: u64) -> ApiErr {
-    ApiErr::not_found(format!("User {id} does not exist"))
+    ApiErr::new(404, Code::UserNotFound, format!("User {id} does not exist"))
 }
 
-fn get_user(st: &mut State, req: &Req) -> Result<Reply, ApiErr> {
-    let id = path_user_id(req)?;
-    let user = st.ycm_users.get(&id).ok_or_else(|| user_not_found(id))?.to_json();
-    Ok(success(st, Some(user)))
+impl Data {
+    fn user(&self, id: u64) -> Result<&User, ApiErr> {
+        self.users.get(&id).ok_or_else(|| user_not_found(id))
+    }
+
+    fn check_email_free(&self, email: &str, except: Option<u64>) -> Result<(), ApiErr> {
+        if !is_email(email) {
+            return Err(ApiErr::invalid("email", "email", "email must be an email address"));
+        }
+        if self
+            .users
+            .values()
+            .any(|u| Some(u.user_id) != except && u.email.eq_ignore_ascii_case(email))
+        {
+            return Err(ApiErr::new(
+                400,
+                Code::EmailAlreadyExists,
+                format!("The email {email} is already used"),
+            ));
+        }
+        Ok(())
+    }
 }
 
-fn list_users(st: &mut State, req: &Req) -> Result<Reply, ApiErr> {
-    let page = PageReq::parse(req, "pageNumber", "pageSize", 10, Some(50))?;
-    let mut users: Vec<Value> = st.ycm_users.values().map(YcmUser::to_json).collect();
-    match req.q("sort").unwrap_or("") {
+/// The query of `GET /dm/open_api/v2/users`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct ListQuery {
+    page_size: Option<String>,
+    page_number: Option<String>,
+    sort: Option<String>,
+}
+
+/// `GET /dm/open_api/v2/users`: Query All the YCM Users (pages of 10, at most 50; `sort`
+/// `userId`/`-userId`).
+pub(super) async fn list(State(app): State<Arc<App>>, Q(q): Q<ListQuery>) -> Answer {
+    let page = PageReq::parse(
+        ("pageNumber", q.page_number.as_deref()),
+        ("pageSize", q.page_size.as_deref()),
+        10,
+        Some(50),
+    )?;
+    let mut db = app.db();
+    let mut users: Vec<Value> = db.ycm.users.values().map(User::to_json).collect();
+    match q.sort.as_deref().unwrap_or("") {
         "" | "userId" => {}
         "-userId" => users.reverse(),
         other => {
@@ -80,25 +78,15 @@ fn list_users(st: &mut State, req: &Req) -> Result<Reply, ApiErr> {
         "total": users.len(),
         "list": page.slice(&users),
     });
-    Ok(success(st, Some(data)))
+    Ok(success(&mut db, Some(data)))
 }
 
-fn check_email_free(st: &State, email: &str, except: Option<u64>) -> Result<(), ApiErr> {
-    if !is_email(email) {
-        return Err(ApiErr::invalid("email", "email", "email must be an email address"));
-    }
-    if st
-        .ycm_users
-        .values()
-        .any(|u| Some(u.user_id) != except && u.email.eq_ignore_ascii_case(email))
-    {
-        return Err(ApiErr::new(
-            400,
-            "ALREADY_EXISTS",
-            format!("The email {email} is already used"),
-        ));
-    }
-    Ok(())
+/// `GET /dm/open_api/v1/users/{userId}`: Query a Specific YCM User.
+pub(super) async fn get(State(app): State<Arc<App>>, user_id: PathParam) -> Answer {
+    let id = user_id.number("userId")?;
+    let mut db = app.db();
+    let user = db.ycm.user(id)?.to_json();
+    Ok(success(&mut db, Some(user)))
 }
 
 fn non_negative(body: &Map<String, Value>, key: &str) -> Result<Option<i64>, ApiErr> {
@@ -132,8 +120,9 @@ fn high_availability(body: &Map<String, Value>) -> Result<Option<String>, ApiErr
     Ok(ha)
 }
 
-fn create_user(st: &mut State, req: &Req) -> Result<Reply, ApiErr> {
-    let body = req.json_object()?;
+/// `POST /dm/open_api/v1/users`: Create a YCM User (a reseller with its package); answers
+/// `data: {userId}`.
+pub(super) async fn create(State(app): State<Arc<App>>, JsonObject(body): JsonObject) -> Answer {
     let user_type = req_str(&body, "userType")?;
     if user_type != "Reseller" {
         return Err(ApiErr::invalid("userType", "oneof", "userType must be Reseller"));
@@ -141,7 +130,8 @@ fn create_user(st: &mut State, req: &Req) -> Result<Reply, ApiErr> {
     let company = req_str(&body, "company")?;
     let first_name = req_str(&body, "firstName")?;
     let email = req_str(&body, "email")?;
-    check_email_free(st, &email, None)?;
+    let mut db = app.db();
+    db.ycm.check_email_free(&email, None)?;
     let subscription = Subscription {
         total_extensions: required_count(&body, &["totalExtensions"])?,
         total_concurrent_calls: required_count(&body, &["totalConcurrentCalls"])?,
@@ -155,9 +145,8 @@ fn create_user(st: &mut State, req: &Req) -> Result<Reply, ApiErr> {
         non_negative(&body, key)?;
     }
     let s = |k: &str| opt_str(&body, k).map(Option::unwrap_or_default);
-    let user_id = st.next_ycm_user_id;
-    st.next_ycm_user_id += 1;
-    let user = YcmUser {
+    let user_id = db.ycm.next_user_id;
+    let user = User {
         user_id,
         company,
         first_name,
@@ -173,15 +162,17 @@ fn create_user(st: &mut State, req: &Req) -> Result<Reply, ApiErr> {
         pbx_creation_limit: None,
         subscription: Some(subscription),
     };
-    st.ycm_users.insert(user_id, user);
-    Ok(success(st, Some(json!({"userId": user_id}))))
+    db.ycm.next_user_id += 1;
+    db.ycm.users.insert(user_id, user);
+    Ok(success(&mut db, Some(json!({"userId": user_id}))))
 }
 
-fn update_user(st: &mut State, req: &Req) -> Result<Reply, ApiErr> {
-    let id = path_user_id(req)?;
-    let body = req.json_object()?;
-    let current = st.ycm_users.get(&id).ok_or_else(|| user_not_found(id))?.clone();
-    let mut user = current.clone();
+/// `PUT /dm/open_api/v1/users/{userId}`: Update the Information of a YCM User; omitted fields
+/// keep their value.
+pub(super) async fn update(State(app): State<Arc<App>>, user_id: PathParam, JsonObject(body): JsonObject) -> Answer {
+    let id = user_id.number("userId")?;
+    let mut db = app.db();
+    let mut user = db.ycm.user(id)?.clone();
     for key in [
         "company",
         "firstName",
@@ -198,7 +189,7 @@ fn update_user(st: &mut State, req: &Req) -> Result<Reply, ApiErr> {
             "firstName" => &mut user.first_name,
             "lastName" => &mut user.last_name,
             "email" => {
-                check_email_free(st, &v, Some(id))?;
+                db.ycm.check_email_free(&v, Some(id))?;
                 &mut user.email
             }
             "phone" => &mut user.phone,
@@ -249,12 +240,13 @@ fn update_user(st: &mut State, req: &Req) -> Result<Reply, ApiErr> {
             user.pbx_creation_limit = Some(n);
         }
     }
-    st.ycm_users.insert(id, user);
-    Ok(success(st, None))
+    db.ycm.users.insert(id, user);
+    Ok(success(&mut db, None))
 }
 
-fn delete_users(st: &mut State, req: &Req) -> Result<Reply, ApiErr> {
-    let body = req.json_object()?;
+/// `DELETE /dm/open_api/v1/users` with a JSON body `{userType, userIds}`: Delete YCM Users,
+/// all or nothing.
+pub(super) async fn delete(State(app): State<Arc<App>>, JsonObject(body): JsonObject) -> Answer {
     let user_type = req_str(&body, "userType")?;
     if user_type != "Reseller" && user_type != "My Colleague" {
         return Err(ApiErr::invalid(
@@ -271,9 +263,10 @@ fn delete_users(st: &mut State, req: &Req) -> Result<Reply, ApiErr> {
             .ok_or_else(|| ApiErr::invalid("userIds", "number", "userIds must be numbers"))?,
         _ => return Err(ApiErr::required("userIds")),
     };
+    let mut db = app.db();
     // All or nothing: check every id first.
     for id in &ids {
-        let user = st.ycm_users.get(id).ok_or_else(|| user_not_found(*id))?;
+        let user = db.ycm.user(*id)?;
         if user.user_type != user_type {
             return Err(ApiErr::invalid(
                 "userIds",
@@ -283,15 +276,21 @@ fn delete_users(st: &mut State, req: &Req) -> Result<Reply, ApiErr> {
         }
     }
     for id in &ids {
-        st.ycm_users.remove(id);
+        db.ycm.users.remove(id);
     }
-    Ok(success(st, None))
+    Ok(success(&mut db, None))
 }
 
-fn update_subscription(st: &mut State, req: &Req) -> Result<Reply, ApiErr> {
-    let id = path_user_id(req)?;
-    let body = req.json_object()?;
-    let user = st.ycm_users.get(&id).ok_or_else(|| user_not_found(id))?;
+/// `PUT /dm/open_api/v1/users/{userId}/subscription_info`: Update the Subscription of a YCM
+/// User (a reseller's package).
+pub(super) async fn update_subscription(
+    State(app): State<Arc<App>>,
+    user_id: PathParam,
+    JsonObject(body): JsonObject,
+) -> Answer {
+    let id = user_id.number("userId")?;
+    let mut db = app.db();
+    let user = db.ycm.user(id)?;
     let mut sub = match (&user.subscription, user.user_type.as_str()) {
         (Some(sub), "Reseller") => sub.clone(),
         _ => {
@@ -325,39 +324,8 @@ fn update_subscription(st: &mut State, req: &Req) -> Result<Reply, ApiErr> {
     if let Some(n) = non_negative(&body, "totalCustomDomains")? {
         sub.total_custom_domains = Some(n);
     }
-    if let Some(user) = st.ycm_users.get_mut(&id) {
+    if let Some(user) = db.ycm.users.get_mut(&id) {
         user.subscription = Some(sub);
     }
-    Ok(success(st, None))
-}
-
-fn subordinates(st: &mut State, req: &Req) -> Result<Reply, ApiErr> {
-    let page = PageReq::parse(req, "pageNumber", "pageSize", 10, Some(50))?;
-    let needle = req.q("query").unwrap_or("").to_lowercase();
-    let list: Vec<Value> = st
-        .ycm_users
-        .values()
-        .filter(|u| u.user_type == "Reseller")
-        .map(|u| {
-            (
-                u.user_id,
-                format!("{} {}", u.first_name, u.last_name).trim().to_owned(),
-                u.email.clone(),
-            )
-        })
-        .filter(|(id, name, email)| {
-            needle.is_empty()
-                || id.to_string().contains(&needle)
-                || name.to_lowercase().contains(&needle)
-                || email.to_lowercase().contains(&needle)
-        })
-        .map(|(id, name, email)| json!({"userId": id, "userName": name, "userEmail": email}))
-        .collect();
-    let data = json!({
-        "pageSize": page.size,
-        "pageNumber": page.number,
-        "total": list.len(),
-        "list": page.slice(&list),
-    });
-    Ok(success(st, Some(data)))
+    Ok(success(&mut db, None))
 }

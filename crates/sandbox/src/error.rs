@@ -1,0 +1,235 @@
+//! Failures, and how each product renders them.
+//!
+//! Handlers, extractors and middleware return an [`ApiErr`] without knowing which product they
+//! serve; it travels inside the response (an extension) to the front door
+//! ([`crate::middleware::front_door`]), which renders it in the envelope of the product that
+//! owns the path, with a fresh request id.
+
+use axum::response::{IntoResponse, Response};
+use http::{HeaderName, HeaderValue, Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::Product;
+use crate::reply::{Reply, unix_now};
+
+/// What went wrong, independent of the product; each product names it its own way
+/// ([`Code::name`] for Partner Portal and Workplace, [`Code::ycm`] for YCM).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Code {
+    InvalidParameter,
+    UserAgentRequired,
+    InvalidToken,
+    TokenExpired,
+    InvalidClient,
+    InvalidGrant,
+    UnsupportedGrantType,
+    IpBlocked,
+    TooManyRequests,
+    AccessDenied,
+    NotFound,
+    UserNotFound,
+    UserAlreadyExists,
+    EmailAlreadyExists,
+    GroupNotFound,
+    RoleNotFound,
+    BuildingNotFound,
+    FloorNotFound,
+    GroupNameAlreadyExists,
+    GroupNotEmpty,
+    // Statuses chosen by a fault rule.
+    BadRequest,
+    RequestTimeout,
+    InternalServerError,
+    BadGateway,
+    ServiceUnavailable,
+    GatewayTimeout,
+    Injected,
+}
+
+impl Code {
+    /// The upper-snake symbolic name: Workplace's `errMsg`, and Partner Portal's `code` in
+    /// lowercase.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Code::InvalidParameter => "PARAMETER_VALIDATION_FAILED",
+            Code::UserAgentRequired => "USER_AGENT_REQUIRED",
+            Code::InvalidToken => "INVALID_TOKEN",
+            Code::TokenExpired => "TOKEN_EXPIRED",
+            Code::InvalidClient => "INVALID_CLIENT",
+            Code::InvalidGrant => "INVALID_GRANT",
+            Code::UnsupportedGrantType => "UNSUPPORTED_GRANT_TYPE",
+            Code::IpBlocked => "IP_BLOCKED",
+            Code::TooManyRequests => "TOO_MANY_REQUESTS",
+            Code::AccessDenied => "ACCESS_DENIED",
+            Code::NotFound => "NOT_FOUND",
+            Code::UserNotFound => "USER_NOT_FOUND",
+            Code::UserAlreadyExists => "USER_ALREADY_EXISTS",
+            Code::EmailAlreadyExists => "EMAIL_ALREADY_EXISTS",
+            Code::GroupNotFound => "GROUP_NOT_FOUND",
+            Code::RoleNotFound => "ROLE_NOT_FOUND",
+            Code::BuildingNotFound => "BUILDING_NOT_FOUND",
+            Code::FloorNotFound => "FLOOR_NOT_FOUND",
+            Code::GroupNameAlreadyExists => "GROUP_NAME_ALREADY_EXISTS",
+            Code::GroupNotEmpty => "GROUP_NOT_EMPTY",
+            Code::BadRequest => "BAD_REQUEST",
+            Code::RequestTimeout => "REQUEST_TIMEOUT",
+            Code::InternalServerError => "INTERNAL_SERVER_ERROR",
+            Code::BadGateway => "BAD_GATEWAY",
+            Code::ServiceUnavailable => "SERVICE_UNAVAILABLE",
+            Code::GatewayTimeout => "GATEWAY_TIMEOUT",
+            Code::Injected => "ERROR",
+        }
+    }
+
+    /// YCM's numeric `errcode` (the simulator's own table; YCM's is not public).
+    pub(crate) fn ycm(self) -> i64 {
+        match self {
+            Code::InvalidParameter | Code::BadRequest => 40002,
+            Code::UserAgentRequired => 40001,
+            Code::UserAlreadyExists | Code::EmailAlreadyExists => 40003,
+            Code::TokenExpired => 10004,
+            Code::InvalidToken => 10006,
+            Code::InvalidClient => 10007,
+            Code::InvalidGrant | Code::UnsupportedGrantType => 10008,
+            Code::AccessDenied => 10005,
+            Code::NotFound | Code::UserNotFound => 60001,
+            Code::IpBlocked => 70004,
+            Code::TooManyRequests => 70029,
+            _ => -2,
+        }
+    }
+
+    /// Partner Portal's `code`: the name in lowercase. PP has no public code for an expired
+    /// token; Spring's `invalid_token` serves for both.
+    fn pp(self) -> String {
+        match self {
+            Code::TokenExpired => "invalid_token".to_owned(),
+            other => other.name().to_ascii_lowercase(),
+        }
+    }
+}
+
+/// A failure, rendered later in the envelope of the product that was called.
+#[derive(Debug, Clone)]
+pub(crate) struct ApiErr {
+    pub(crate) status: u16,
+    pub(crate) code: Code,
+    pub(crate) message: String,
+    /// PP's `result: {field, tag}`.
+    pub(crate) field: Option<(String, String)>,
+    /// Extra response headers (e.g. `Retry-After`).
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+}
+
+impl ApiErr {
+    pub(crate) fn new(status: u16, code: Code, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            field: None,
+            headers: Vec::new(),
+        }
+    }
+
+    /// A validation failure of `field` (PP `tag`: required, email, oneof, …).
+    pub(crate) fn invalid(field: &str, tag: &str, message: impl Into<String>) -> Self {
+        Self {
+            field: Some((field.to_owned(), tag.to_owned())),
+            ..Self::new(400, Code::InvalidParameter, message)
+        }
+    }
+
+    pub(crate) fn required(field: &str) -> Self {
+        Self::invalid(field, "required", format!("{field} is required"))
+    }
+
+    /// No endpoint at this path.
+    pub(crate) fn no_endpoint(path: &str) -> Self {
+        Self::new(404, Code::NotFound, format!("No endpoint {path}"))
+    }
+
+    /// A known path called with the wrong method (Workplace's documented example: HTTP 405,
+    /// `ACCESS_DENIED`).
+    pub(crate) fn method_not_allowed(method: &Method) -> Self {
+        Self::new(
+            405,
+            Code::AccessDenied,
+            format!("Request method '{method}' not supported"),
+        )
+    }
+
+    /// The error for an HTTP status chosen by a fault rule.
+    pub(crate) fn for_status(status: u16) -> Self {
+        let (code, msg) = match status {
+            400 => (Code::BadRequest, "Bad request"),
+            401 => (Code::InvalidToken, "Invalid access token"),
+            403 => (Code::AccessDenied, "Access denied"),
+            404 => (Code::NotFound, "Not found"),
+            408 => (Code::RequestTimeout, "Request timeout"),
+            429 => (Code::TooManyRequests, "Too many requests"),
+            500 => (Code::InternalServerError, "Internal server error"),
+            502 => (Code::BadGateway, "Bad gateway"),
+            503 => (Code::ServiceUnavailable, "Service unavailable"),
+            504 => (Code::GatewayTimeout, "Gateway timeout"),
+            _ => (Code::Injected, "Injected error"),
+        };
+        Self::new(status, code, msg)
+    }
+
+    pub(crate) fn with_header(mut self, name: HeaderName, value: &str) -> Self {
+        if let Ok(v) = HeaderValue::from_str(value) {
+            self.headers.push((name, v));
+        }
+        self
+    }
+
+    /// The body in the envelope of `product` (`None`: a path of no product).
+    pub(crate) fn body(&self, product: Option<Product>, request_id: String) -> Value {
+        match product {
+            Some(Product::PartnerPortal) => json!({
+                "code": self.code.pp(),
+                "detailMessage": self.message,
+                "requestId": request_id,
+                "result": self.field.as_ref().map(|(f, t)| json!({"field": f, "tag": t})),
+                "status": self.status,
+            }),
+            Some(Product::Ycm) => json!({
+                "requestId": request_id,
+                "status": "Failed",
+                "time": unix_now(),
+                "errcode": self.code.ycm(),
+                "errmsg": self.message,
+            }),
+            Some(Product::Workplace) => json!({
+                "status": "Failed",
+                "requestId": request_id,
+                "errMsg": self.code.name(),
+                "detailMsg": self.message,
+            }),
+            None => json!({"error": self.code.name(), "message": self.message}),
+        }
+    }
+
+    /// The finished response in the envelope of `product`.
+    pub(crate) fn render(self, product: Option<Product>, request_id: String) -> Response {
+        let body = self.body(product, request_id);
+        let mut reply = Reply::json(self.status, body);
+        reply.headers = self.headers;
+        reply.into_response()
+    }
+}
+
+/// An [`ApiErr`] waiting in a response for the front door to render it.
+#[derive(Debug, Clone)]
+pub(crate) struct Unrendered(pub(crate) ApiErr);
+
+impl IntoResponse for ApiErr {
+    fn into_response(self) -> Response {
+        let mut resp = StatusCode::from_u16(self.status)
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+            .into_response();
+        resp.extensions_mut().insert(Unrendered(self));
+        resp
+    }
+}
