@@ -10,7 +10,7 @@ use serde_json::json;
 use crate::Product;
 use crate::config::SandboxConfig;
 use crate::error::{ApiErr, Code};
-use crate::extract::FormFields;
+use crate::extract::{FormFields, FormKind};
 use crate::reply::{Answer, Reply};
 use crate::state::{Db, Issued};
 
@@ -73,6 +73,11 @@ fn check_client(
 /// Handles a token request (issue or refresh).
 pub(crate) fn token(config: &SandboxConfig, db: &mut Db, req: &TokenRequest<'_>) -> Answer {
     let product = req.product;
+    // PP documents multipart or urlencoded; YCM and Workplace urlencoded only.
+    req.form.require(match product {
+        Product::PartnerPortal => &[FormKind::Multipart, FormKind::Urlencoded],
+        Product::Ycm | Product::Workplace => &[FormKind::Urlencoded],
+    })?;
     if product == Product::Ycm && db.ycm_blocked.contains(&req.peer) {
         return Err(ApiErr::new(
             403,
@@ -188,14 +193,19 @@ fn issue(config: &SandboxConfig, db: &mut Db, req: &TokenRequest<'_>) -> Answer 
             },
             "status": 200,
         })),
-        Product::Ycm => Reply::ok(json!({
-            "access_token": access,
-            "token_type": "bearer",
-            "refresh_token": refresh_token,
-            "expires_in": expires_in,
-            "scope": "all",
-            "jti": format!("{}-{}", db.hex(4), db.hex(6)),
-        })),
+        Product::Ycm => {
+            let mut body = json!({
+                "access_token": access,
+                "token_type": "bearer",
+                "refresh_token": refresh_token,
+                "expires_in": expires_in,
+            });
+            // The documented refresh answer has no `jti`.
+            if !refresh {
+                body["jti"] = json!(format!("{}-{}", db.hex(4), db.hex(6)));
+            }
+            Reply::ok(body)
+        }
         Product::Workplace => Reply::ok(json!({
             "access_token": access,
             "refresh_token": refresh_token,

@@ -17,6 +17,7 @@ use crate::reply::{Reply, unix_now};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Code {
     InvalidParameter,
+    UnsupportedMediaType,
     UserAgentRequired,
     InvalidToken,
     TokenExpired,
@@ -52,6 +53,7 @@ impl Code {
     pub(crate) fn name(self) -> &'static str {
         match self {
             Code::InvalidParameter => "PARAMETER_VALIDATION_FAILED",
+            Code::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
             Code::UserAgentRequired => "USER_AGENT_REQUIRED",
             Code::InvalidToken => "INVALID_TOKEN",
             Code::TokenExpired => "TOKEN_EXPIRED",
@@ -84,7 +86,7 @@ impl Code {
     /// YCM's numeric `errcode` (the simulator's own table; YCM's is not public).
     pub(crate) fn ycm(self) -> i64 {
         match self {
-            Code::InvalidParameter | Code::BadRequest => 40002,
+            Code::InvalidParameter | Code::UnsupportedMediaType | Code::BadRequest => 40002,
             Code::UserAgentRequired => 40001,
             Code::UserAlreadyExists | Code::EmailAlreadyExists => 40003,
             Code::TokenExpired => 10004,
@@ -142,6 +144,15 @@ impl ApiErr {
 
     pub(crate) fn required(field: &str) -> Self {
         Self::invalid(field, "required", format!("{field} is required"))
+    }
+
+    /// HTTP 415: the body is not of the `Content-Type` the docs require.
+    pub(crate) fn unsupported_media_type(expected: &str) -> Self {
+        Self::new(
+            415,
+            Code::UnsupportedMediaType,
+            format!("Content-Type must be {expected}"),
+        )
     }
 
     /// No endpoint at this path.

@@ -2,7 +2,8 @@
 //! of request fields.
 
 use axum::body::{Body, Bytes};
-use axum::extract::{FromRequest, FromRequestParts, Multipart, Path, Query, Request};
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, FromRequestParts, Json, Multipart, Path, Query, Request};
 use http::request::Parts;
 use http::{HeaderMap, header};
 use serde::de::DeserializeOwned;
@@ -52,7 +53,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Q<T> {
     }
 }
 
-/// A JSON object body.
+/// A JSON object body, sent as `Content-Type: application/json` (axum's `Json` checks it).
 #[derive(Debug)]
 pub(crate) struct JsonObject(pub(crate) Map<String, Value>);
 
@@ -60,38 +61,64 @@ impl<S: Send + Sync> FromRequest<S> for JsonObject {
     type Rejection = ApiErr;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiErr> {
-        let body = Bytes::from_request(req, state)
-            .await
-            .map_err(|e| ApiErr::invalid("body", "body", e.body_text()))?;
-        match serde_json::from_slice::<Value>(&body) {
-            Ok(Value::Object(map)) => Ok(JsonObject(map)),
+        match Json::<Value>::from_request(req, state).await {
+            Ok(Json(Value::Object(map))) => Ok(JsonObject(map)),
             Ok(_) => Err(ApiErr::invalid(
                 "body",
                 "object",
                 "The request body must be a JSON object",
             )),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiErr::unsupported_media_type("application/json")),
             Err(e) => Err(ApiErr::invalid(
                 "body",
                 "json",
-                format!("The request body is not valid JSON: {e}"),
+                format!("The request body is not valid JSON: {}", e.body_text()),
             )),
         }
     }
 }
 
-/// The fields of a form body (`application/x-www-form-urlencoded` or `multipart/form-data`),
-/// as the token endpoints take them.
+/// The two form encodings of the token endpoints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FormKind {
+    Urlencoded,
+    Multipart,
+}
+
+impl FormKind {
+    fn content_type(self) -> &'static str {
+        match self {
+            FormKind::Urlencoded => "application/x-www-form-urlencoded",
+            FormKind::Multipart => "multipart/form-data",
+        }
+    }
+}
+
+/// The fields of a form body, as the token endpoints take them. The extractor reads both
+/// encodings; each product then [requires](Self::require) the ones its docs name.
 #[derive(Debug)]
-pub(crate) struct FormFields(pub(crate) Vec<(String, String)>);
+pub(crate) struct FormFields {
+    pub(crate) kind: Option<FormKind>,
+    pub(crate) fields: Vec<(String, String)>,
+}
 
 impl FormFields {
     /// The non-empty value of `name`.
     pub(crate) fn get(&self, name: &str) -> Option<String> {
-        self.0
+        self.fields
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.clone())
             .filter(|v| !v.is_empty())
+    }
+
+    /// HTTP 415 unless the body was sent in one of the `accepted` encodings.
+    pub(crate) fn require(&self, accepted: &[FormKind]) -> Result<(), ApiErr> {
+        if self.kind.is_some_and(|k| accepted.contains(&k)) {
+            return Ok(());
+        }
+        let names: Vec<&str> = accepted.iter().map(|k| k.content_type()).collect();
+        Err(ApiErr::unsupported_media_type(&names.join(" or ")))
     }
 }
 
@@ -103,25 +130,29 @@ impl<S: Send + Sync> FromRequest<S> for FormFields {
         let body = Bytes::from_request(req, state)
             .await
             .map_err(|e| ApiErr::invalid("body", "body", e.body_text()))?;
-        read_form(&headers, body).await.map(FormFields)
+        read_form(&headers, body).await
     }
 }
 
-/// Reads a form body (multipart with multer through axum, urlencoded with `url`).
-pub(crate) async fn read_form(headers: &HeaderMap, body: Bytes) -> Result<Vec<(String, String)>, ApiErr> {
+/// Reads a form body: multipart with multer (through axum's `Multipart`), urlencoded with
+/// `url`; any other `Content-Type` gives no fields and no kind.
+pub(crate) async fn read_form(headers: &HeaderMap, body: Bytes) -> Result<FormFields, ApiErr> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    if content_type.starts_with("application/json") {
-        return Err(ApiErr::invalid(
-            "Content-Type",
-            "oneof",
-            "The token endpoint takes application/x-www-form-urlencoded or multipart/form-data",
-        ));
+    let media_type = content_type.split(';').next().unwrap_or("").trim();
+    if media_type.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
+        return Ok(FormFields {
+            kind: Some(FormKind::Urlencoded),
+            fields: url::form_urlencoded::parse(&body).into_owned().collect(),
+        });
     }
-    if !content_type.starts_with("multipart/form-data") {
-        return Ok(url::form_urlencoded::parse(&body).into_owned().collect());
+    if !media_type.eq_ignore_ascii_case("multipart/form-data") {
+        return Ok(FormFields {
+            kind: None,
+            fields: Vec::new(),
+        });
     }
     let req = Request::builder()
         .header(header::CONTENT_TYPE, content_type)
@@ -137,7 +168,10 @@ pub(crate) async fn read_form(headers: &HeaderMap, body: Bytes) -> Result<Vec<(S
         let value = field.text().await.map_err(bad)?;
         fields.push((name, value));
     }
-    Ok(fields)
+    Ok(FormFields {
+        kind: Some(FormKind::Multipart),
+        fields,
+    })
 }
 
 /// Paging parameters after validation.

@@ -5,10 +5,10 @@ mod common;
 use std::time::Duration;
 
 use common::{Env, WP, pp_error, read, wp_error, ycm_error};
-use serde_json::Value;
+use serde_json::{Value, json};
 use yeastar_sandbox::{
-    DEMO_PP_CLIENT_ID, DEMO_WP_CLIENT_ID, DEMO_WP_CLIENT_SECRET, DEMO_YCM_CLIENT_ID, DEMO_YCM_CLIENT_SECRET, Product,
-    SandboxConfig, TokenLifetimes,
+    DEMO_PP_CLIENT_ID, DEMO_PP_CLIENT_SECRET, DEMO_WP_CLIENT_ID, DEMO_WP_CLIENT_SECRET, DEMO_YCM_CLIENT_ID,
+    DEMO_YCM_CLIENT_SECRET, Product, SandboxConfig, TokenLifetimes,
 };
 
 const PP_USER: &str = "/user/openapi/user/v1/subordinate_user/color123@yeastar.com";
@@ -242,19 +242,116 @@ async fn wrong_credentials_are_refused_in_each_envelope() {
     assert_eq!(wp_error(status, &body, 401), "INVALID_CLIENT");
 }
 
+fn multipart(fields: &[(&str, &str)]) -> reqwest::multipart::Form {
+    fields.iter().fold(reqwest::multipart::Form::new(), |form, (k, v)| {
+        form.text(k.to_string(), v.to_string())
+    })
+}
+
 #[tokio::test]
-async fn token_endpoints_take_forms_not_json() {
+async fn token_endpoints_take_the_documented_form_types() {
     let env = Env::start().await;
-    let body = serde_json::json!({"client_id": DEMO_WP_CLIENT_ID, "client_secret": DEMO_WP_CLIENT_SECRET});
+    let pp_path = "/auth/openapi/v1/oauth/token";
+    let pp = [
+        ("client_id", DEMO_PP_CLIENT_ID),
+        ("client_secret", DEMO_PP_CLIENT_SECRET),
+        ("grant_type", "pp_credentials"),
+    ];
+    let ycm_path = "/dm/open_api/oauth/token";
+    let ycm = [
+        ("grant_type", "client_credentials"),
+        ("client_id", DEMO_YCM_CLIENT_ID),
+        ("client_secret", DEMO_YCM_CLIENT_SECRET),
+    ];
+    let wp_path = format!("{WP}/authentication/get_token");
+    let wp = [
+        ("client_id", DEMO_WP_CLIENT_ID),
+        ("client_secret", DEMO_WP_CLIENT_SECRET),
+    ];
+    // Partner Portal: multipart/form-data or urlencoded.
     let resp = env
         .http
-        .post(env.url(&format!("{WP}/authentication/get_token")))
-        .json(&body)
+        .post(env.url(pp_path))
+        .multipart(multipart(&pp))
         .send()
         .await
         .unwrap();
     let (status, body) = read(resp).await;
-    assert_eq!(wp_error(status, &body, 400), "PARAMETER_VALIDATION_FAILED");
+    assert_eq!(status, 200, "{body}");
+    assert!(body["result"]["token"].is_string(), "{body}");
+    assert_eq!(env.form(pp_path, &pp).await.0, 200);
+    // YCM and Workplace: urlencoded only.
+    for (path, fields) in [(ycm_path, &ycm[..]), (wp_path.as_str(), &wp[..])] {
+        let resp = env
+            .http
+            .post(env.url(path))
+            .multipart(multipart(fields))
+            .send()
+            .await
+            .unwrap();
+        let (status, body) = read(resp).await;
+        assert_eq!(status, 415, "{path}: {body}");
+        assert_eq!(env.form(path, fields).await.0, 200, "{path}");
+    }
+    // JSON or no Content-Type: refused everywhere, in each envelope.
+    let json_body = json!({"client_id": DEMO_WP_CLIENT_ID, "client_secret": DEMO_WP_CLIENT_SECRET});
+    let resp = env.http.post(env.url(&wp_path)).json(&json_body).send().await.unwrap();
+    let (status, body) = read(resp).await;
+    assert_eq!(wp_error(status, &body, 415), "UNSUPPORTED_MEDIA_TYPE");
+    assert!(
+        body["detailMsg"]
+            .as_str()
+            .unwrap()
+            .contains("application/x-www-form-urlencoded"),
+        "{body}"
+    );
+    let urlencoded = "grant_type=client_credentials&client_id=ycm-demo-client&client_secret=ycm-demo-secret";
+    let resp = env.http.post(env.url(ycm_path)).body(urlencoded).send().await.unwrap();
+    let (status, body) = read(resp).await;
+    ycm_error(status, &body, 415);
+    let resp = env
+        .http
+        .post(env.url(pp_path))
+        .json(&json!({"client_id": DEMO_PP_CLIENT_ID}))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = read(resp).await;
+    assert_eq!(pp_error(status, &body, 415), "unsupported_media_type");
+    assert!(
+        body["detailMessage"].as_str().unwrap().contains("multipart/form-data"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn ycm_token_answers_carry_only_the_documented_fields() {
+    let env = Env::start().await;
+    let issued = env.ycm_token_set().await;
+    let mut keys: Vec<&str> = issued.as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        ["access_token", "expires_in", "jti", "refresh_token", "token_type"],
+        "{issued}"
+    );
+    let (status, refreshed) = env
+        .form(
+            "/dm/open_api/oauth/token",
+            &[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", issued["refresh_token"].as_str().unwrap()),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{refreshed}");
+    let mut keys: Vec<&str> = refreshed.as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        ["access_token", "expires_in", "refresh_token", "token_type"],
+        "the refresh answer documents no jti: {refreshed}"
+    );
 }
 
 #[tokio::test]

@@ -40,19 +40,70 @@ async fn doc_example_query_subordinate_user() {
             "zipCode": "361000"
         })
     );
-    // Percent-encoded and numeric ids reach the same user.
+    // A percent-encoded Yeastar ID reaches the same user.
     let (_, by_escape) = env
         .get("/user/openapi/user/v1/subordinate_user/color123%40yeastar.com", &token)
         .await;
-    let (_, by_id) = env
-        .get("/user/openapi/user/v1/subordinate_user/3076915454489739264", &token)
-        .await;
     assert_eq!(by_escape["result"], body["result"]);
-    assert_eq!(by_id["result"], body["result"]);
     let (status, body) = env
         .get("/user/openapi/user/v1/subordinate_user/ghost@yeastar.com", &token)
         .await;
     assert_eq!(pp_error(status, &body, 404), "user_not_found");
+}
+
+#[tokio::test]
+async fn the_path_takes_the_yeastar_id_not_the_numeric_partner_id() {
+    let env = Env::start().await;
+    let token = env.pp_token().await;
+    // The documented parameter is the Yeastar ID (the example: an email); numeric ids are undocumented.
+    for id in ["3076915454489739264", "not-an-email"] {
+        let (status, body) = env
+            .get(&format!("/user/openapi/user/v1/subordinate_user/{id}"), &token)
+            .await;
+        assert_eq!(pp_error(status, &body, 400), "parameter_validation_failed", "{id}");
+        assert_eq!(body["result"], json!({"field": "partnerId", "tag": "email"}), "{id}");
+    }
+    // The same for edit_user's yeastarId: an email, never the numeric id.
+    let (status, body) = env
+        .call(
+            Method::POST,
+            EDIT,
+            &token,
+            Some(json!({"yeastarId": "3076915454489739265", "userType": "Customer", "taxNum": "x"})),
+        )
+        .await;
+    assert_eq!(pp_error(status, &body, 400), "parameter_validation_failed");
+    assert_eq!(body["result"], json!({"field": "yeastarId", "tag": "email"}));
+    let (_, user) = env
+        .get("/user/openapi/user/v1/subordinate_user/yaya@yeastar.com", &token)
+        .await;
+    assert_eq!(user["result"]["taxNum"], "", "not edited");
+}
+
+#[tokio::test]
+async fn writes_require_an_application_json_content_type() {
+    let env = Env::start().await;
+    let token = env.pp_token().await;
+    let edit = r#"{"yeastarId":"yaya@yeastar.com","userType":"Customer","taxNum":"1234"}"#;
+    for ct in [None, Some("text/plain")] {
+        let (status, body) = env.raw(Method::POST, EDIT, &token, ct, edit).await;
+        assert_eq!(pp_error(status, &body, 415), "unsupported_media_type", "{ct:?}");
+        assert!(
+            body["detailMessage"].as_str().unwrap().contains("application/json"),
+            "{body}"
+        );
+        let (status, body) = env
+            .raw(Method::POST, SAVE, &token, ct, &new_customer().to_string())
+            .await;
+        assert_eq!(pp_error(status, &body, 415), "unsupported_media_type", "{ct:?}");
+    }
+    let (_, list) = env.get("/user/openapi/user/v1/client/partner_list", &token).await;
+    assert_eq!(list["result"].as_array().unwrap().len(), 2, "nothing created");
+    // The documented header, as the doc example sends it.
+    let (status, body) = env
+        .raw(Method::POST, EDIT, &token, Some("application/json"), edit)
+        .await;
+    assert_eq!(status, 200, "{body}");
 }
 
 #[tokio::test]
@@ -180,6 +231,7 @@ async fn save_user_validation() {
         .http
         .post(env.url(SAVE))
         .bearer_auth(&token)
+        .header("content-type", "application/json")
         .body("{not json")
         .send()
         .await

@@ -260,6 +260,46 @@ async fn groups_lifecycle() {
 }
 
 #[tokio::test]
+async fn writes_require_an_application_json_content_type() {
+    let env = Env::start().await;
+    let token = env.wp_token().await;
+    let create = format!("{WP}/user/user_create");
+    let body = json!({"email": "ct@yeastar.com", "firstName": "Ct", "groupIds": [1000127],
+        "roleName": "User", "preferredBuildingName": "Yeastar"})
+    .to_string();
+    for ct in [None, Some("text/plain")] {
+        let (status, resp) = env.raw(Method::POST, &create, &token, ct, &body).await;
+        assert_eq!(wp_error(status, &resp, 415), "UNSUPPORTED_MEDIA_TYPE", "{ct:?}");
+        assert!(
+            resp["detailMsg"].as_str().unwrap().contains("application/json"),
+            "{resp}"
+        );
+    }
+    let (status, resp) = env
+        .raw(
+            Method::PUT,
+            &format!("{WP}/user/group_update"),
+            &token,
+            Some("text/plain"),
+            r#"{"groupId":1000128,"groupName":"Renamed"}"#,
+        )
+        .await;
+    assert_eq!(wp_error(status, &resp, 415), "UNSUPPORTED_MEDIA_TYPE");
+    assert_eq!(
+        env.get(&format!("{WP}/user/group_detail/1000128"), &token).await.1["data"]["groupName"],
+        "Sales"
+    );
+    assert_eq!(
+        env.get(&format!("{WP}/user/user_list"), &token).await.1["data"]["total"],
+        2
+    );
+    let (status, resp) = env
+        .raw(Method::POST, &create, &token, Some("application/json"), &body)
+        .await;
+    assert_eq!(status, 200, "{resp}");
+}
+
+#[tokio::test]
 async fn wrong_method_is_access_denied_like_the_doc() {
     let env = Env::start().await;
     let token = env.wp_token().await;

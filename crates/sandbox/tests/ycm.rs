@@ -7,13 +7,13 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 #[tokio::test]
-async fn doc_example_update_user_via_the_singular_path() {
+async fn doc_example_update_user() {
     let env = Env::start().await;
     let token = env.ycm_token().await;
     let (status, body) = env
         .call(
             Method::PUT,
-            "/dm/open_api/v1/user/13329",
+            "/dm/open_api/v1/users/13329",
             &token,
             Some(json!({"company": "New Company Name"})),
         )
@@ -38,6 +38,75 @@ async fn doc_example_update_user_via_the_singular_path() {
     assert_eq!(user["pbxCreationLimit"], "");
     // Omitted fields keep their value.
     assert_eq!(user["firstName"], "Rita");
+}
+
+#[tokio::test]
+async fn only_documented_paths_are_served_not_the_doc_example_typos() {
+    let env = Env::start().await;
+    let token = env.ycm_token().await;
+    // The update page's example sends the singular `user`; the documented path is `users`.
+    let (status, body) = env
+        .call(
+            Method::PUT,
+            "/dm/open_api/v1/user/13329",
+            &token,
+            Some(json!({"company": "Typo Inc."})),
+        )
+        .await;
+    ycm_error(status, &body, 404);
+    assert!(
+        body["errmsg"].as_str().unwrap().contains("/dm/open_api/v1/user/13329"),
+        "{body}"
+    );
+    assert_eq!(
+        env.get("/dm/open_api/v1/users/13329", &token).await.1["data"]["company"],
+        "Old Company Name"
+    );
+    // The subordinates example uses `/v1/users/subordinates`; documented: `/v1/user_info/subordinates`.
+    let (status, body) = env.get("/dm/open_api/v1/users/subordinates", &token).await;
+    ycm_error(status, &body, 400);
+    assert!(body["errmsg"].as_str().unwrap().contains("userId"), "{body}");
+}
+
+#[tokio::test]
+async fn json_writes_require_an_application_json_content_type() {
+    let env = Env::start().await;
+    let token = env.ycm_token().await;
+    let user = "/dm/open_api/v1/users/13329";
+    for ct in [None, Some("text/plain"), Some("application/x-www-form-urlencoded")] {
+        let (status, body) = env.raw(Method::PUT, user, &token, ct, r#"{"company":"Sneaky"}"#).await;
+        ycm_error(status, &body, 415);
+        assert!(
+            body["errmsg"].as_str().unwrap().contains("application/json"),
+            "{ct:?}: {body}"
+        );
+    }
+    let (status, body) = env
+        .raw(
+            Method::DELETE,
+            "/dm/open_api/v1/users",
+            &token,
+            Some("text/plain"),
+            r#"{"userType":"My Colleague","userIds":[13330]}"#,
+        )
+        .await;
+    ycm_error(status, &body, 415);
+    assert_eq!(
+        env.get("/dm/open_api/v1/users/13330", &token).await.0,
+        200,
+        "not deleted"
+    );
+    assert_eq!(env.get(user, &token).await.1["data"]["company"], "Old Company Name");
+    let (status, _) = env
+        .raw(
+            Method::PUT,
+            user,
+            &token,
+            Some("application/json;charset=UTF-8"),
+            r#"{"company":"Fine"}"#,
+        )
+        .await;
+    assert_eq!(status, 200);
 }
 
 #[tokio::test]
@@ -197,12 +266,17 @@ async fn create_user_returns_the_new_id_and_validates() {
         ("email", json!("nope")),
         ("totalExtensions", Value::Null),
         ("minimumExtPerPBX", Value::Null),
+        // The subscription update's spelling is not the create's.
+        ("minimumExtPerPBX", json!("use minimumExtPerPbx")),
         ("totalRecordings", json!(-1)),
         ("highAvailability", json!("maybe")),
     ] {
         let mut body = reseller();
         body["email"] = json!("other@fresh.example");
-        if value.is_null() {
+        if value == "use minimumExtPerPbx" {
+            let n = body.as_object_mut().unwrap().remove(field).unwrap();
+            body["minimumExtPerPbx"] = n;
+        } else if value.is_null() {
             body.as_object_mut().unwrap().remove(field);
         } else {
             body[field] = value;
@@ -246,51 +320,72 @@ async fn delete_users_with_a_json_body() {
     assert_eq!(env.get("/dm/open_api/v2/users", &token).await.1["data"]["total"], 3);
 }
 
+fn package(ext: i64, calls: i64, recordings: i64, min: i64) -> Value {
+    json!({"totalExtensions": ext, "totalConcurrentCalls": calls, "totalRecordings": recordings, "minimumExtPerPbx": min})
+}
+
 #[tokio::test]
-async fn subscription_totals_cannot_be_reduced() {
+async fn subscription_update_requires_the_four_totals() {
     let env = Env::start().await;
     let token = env.ycm_token().await;
     let path = "/dm/open_api/v1/users/13329/subscription_info";
-    let (status, body) = env
-        .call(Method::PUT, path, &token, Some(json!({"totalExtensions": 200})))
+    for missing in [
+        "totalExtensions",
+        "totalConcurrentCalls",
+        "totalRecordings",
+        "minimumExtPerPbx",
+    ] {
+        let mut body = package(120, 60, 20, 6);
+        body.as_object_mut().unwrap().remove(missing);
+        let (status, resp) = env.call(Method::PUT, path, &token, Some(body)).await;
+        ycm_error(status, &resp, 400);
+        assert!(resp["errmsg"].as_str().unwrap().contains(missing), "{missing}: {resp}");
+    }
+    // The create's spelling `minimumExtPerPBX` is not the update's.
+    let mut body = package(120, 60, 20, 6);
+    body.as_object_mut().unwrap().remove("minimumExtPerPbx");
+    body["minimumExtPerPBX"] = json!(6);
+    let (status, resp) = env.call(Method::PUT, path, &token, Some(body)).await;
+    ycm_error(status, &resp, 400);
+    assert!(resp["errmsg"].as_str().unwrap().contains("minimumExtPerPbx"), "{resp}");
+    let (status, resp) = env
+        .call(Method::PUT, path, &token, Some(json!({"minimumExtPerPbx": 6})))
         .await;
-    assert_eq!(ycm_error(status, &body, 400), 40002, "minimumExtPerPbx is required");
-    let (status, body) = env
-        .call(
-            Method::PUT,
-            path,
-            &token,
-            Some(json!({"minimumExtPerPbx": 5, "totalExtensions": 99})),
-        )
-        .await;
-    assert_eq!(ycm_error(status, &body, 400), 40002);
-    let (status, body) = env
-        .call(
-            Method::PUT,
-            path,
-            &token,
-            Some(json!({"minimumExtPerPbx": 5, "totalExtensions": 200})),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
-    let (status, body) = env
-        .call(
-            Method::PUT,
-            path,
-            &token,
-            Some(json!({"minimumExtPerPbx": 5, "totalExtensions": 150})),
-        )
-        .await;
-    assert_eq!(ycm_error(status, &body, 400), 40002, "200 is the new floor");
-    let (status, body) = env
+    ycm_error(status, &resp, 400);
+    let (status, resp) = env
         .call(
             Method::PUT,
             "/dm/open_api/v1/users/13330/subscription_info",
             &token,
-            Some(json!({"minimumExtPerPbx": 1})),
+            Some(package(1, 1, 1, 1)),
         )
         .await;
-    assert_eq!(ycm_error(status, &body, 400), 40002, "not a reseller");
+    ycm_error(status, &resp, 400);
+    assert!(
+        resp["errmsg"].as_str().unwrap().contains("reseller"),
+        "not a reseller: {resp}"
+    );
+}
+
+#[tokio::test]
+async fn only_recording_minutes_cannot_be_reduced() {
+    let env = Env::start().await;
+    let token = env.ycm_token().await;
+    let path = "/dm/open_api/v1/users/13329/subscription_info";
+    // Seeded: 100 extensions, 50 concurrent calls, 20 recording minutes, 5 per PBX.
+    let (status, body) = env.call(Method::PUT, path, &token, Some(package(80, 40, 20, 2))).await;
+    assert_eq!(status, 200, "extensions and calls may go down: {body}");
+    let (status, body) = env.call(Method::PUT, path, &token, Some(package(80, 40, 19, 2))).await;
+    ycm_error(status, &body, 400);
+    assert!(body["errmsg"].as_str().unwrap().contains("totalRecordings"), "{body}");
+    let (status, body) = env.call(Method::PUT, path, &token, Some(package(80, 40, 30, 2))).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = env.call(Method::PUT, path, &token, Some(package(80, 40, 25, 2))).await;
+    ycm_error(status, &body, 400);
+    assert!(
+        body["errmsg"].as_str().unwrap().contains("30"),
+        "30 is the new floor: {body}"
+    );
 }
 
 #[tokio::test]
@@ -308,7 +403,7 @@ async fn subordinates_are_paged_and_filtered() {
         json!({"userId": 13329, "userName": "Rita Reseller", "userEmail": "rita.reseller@example.com"})
     );
     let (_, body) = env
-        .get("/dm/open_api/v1/users/subordinates?query=cloudvoice", &token)
+        .get("/dm/open_api/v1/user_info/subordinates?query=cloudvoice", &token)
         .await;
     assert_eq!(body["data"]["total"], 1);
     assert_eq!(body["data"]["list"][0]["userId"], 13332);

@@ -15,12 +15,23 @@ use crate::reply::Answer;
 const TAX_TYPES: &[&str] = &["VAT_number", "Tax_ID", "TIN_number", "RUC", "CUIT"];
 
 impl Data {
-    fn find_user(&mut self, id: &str) -> Option<&mut User> {
-        // The path carries the Yeastar ID (email) per the doc example; the numeric partnerId works too.
-        self.users
-            .iter_mut()
-            .find(|u| u.email.eq_ignore_ascii_case(id) || u.partner_id == id)
+    /// The user with this Yeastar ID (an email).
+    fn find_user(&mut self, yeastar_id: &str) -> Option<&mut User> {
+        self.users.iter_mut().find(|u| u.email.eq_ignore_ascii_case(yeastar_id))
     }
+}
+
+/// A Yeastar ID (an email): the path's `partnerId` and the bodies' `yeastarId`. The docs
+/// describe and show the path parameter as the Yeastar ID; a numeric partner id is refused.
+fn yeastar_id(field: &str, value: &str) -> Result<(), ApiErr> {
+    if is_email(value) {
+        return Ok(());
+    }
+    Err(ApiErr::invalid(
+        field,
+        "email",
+        format!("{field} must be a Yeastar ID (an email address): {value}"),
+    ))
 }
 
 fn user_not_found(id: &str) -> ApiErr {
@@ -36,6 +47,7 @@ pub(super) async fn list(State(app): State<Arc<App>>) -> Answer {
 
 /// `GET /user/openapi/user/v1/subordinate_user/{partnerId}`: one `User_Info`.
 pub(super) async fn get(State(app): State<Arc<App>>, PathParam(id): PathParam) -> Answer {
+    yeastar_id("partnerId", &id)?;
     let mut db = app.db();
     let user = db.pp.find_user(&id).ok_or_else(|| user_not_found(&id))?.to_json();
     Ok(success(&mut db, user))
@@ -67,13 +79,7 @@ fn check_tax_type(body: &Map<String, Value>) -> Result<Option<String>, ApiErr> {
 pub(super) async fn create(State(app): State<Arc<App>>, JsonObject(body): JsonObject) -> Answer {
     check_customer(&body)?;
     let email = req_str(&body, "yeastarId")?;
-    if !is_email(&email) {
-        return Err(ApiErr::invalid(
-            "yeastarId",
-            "email",
-            "yeastarId must be an email address",
-        ));
-    }
+    yeastar_id("yeastarId", &email)?;
     let company = req_str(&body, "company")?;
     let country = req_str(&body, "country")?;
     let first_name = opt_str(&body, "firstName")?.unwrap_or_default();
@@ -142,6 +148,7 @@ pub(super) async fn create(State(app): State<Arc<App>>, JsonObject(body): JsonOb
 /// omitted fields keep their value; `result: true`.
 pub(super) async fn edit(State(app): State<Arc<App>>, JsonObject(body): JsonObject) -> Answer {
     let email = req_str(&body, "yeastarId")?;
+    yeastar_id("yeastarId", &email)?;
     check_customer(&body)?;
     let tax_type = check_tax_type(&body)?;
     // Read every field before touching the record, so a type error changes nothing.

@@ -22,7 +22,9 @@ use crate::middleware::{Guarded, guard, require_user_agent};
 use crate::reply::{Answer, Reply, unix_now};
 use crate::state::Db;
 
-/// The YCM endpoints, as the API guide lists them.
+/// The YCM endpoints, as the API guide lists them. The doc examples' variants of two paths
+/// (`PUT /dm/open_api/v1/user/{userId}`, `GET /dm/open_api/v1/users/subordinates`) are typos
+/// and are not served.
 pub(crate) fn routes(app: &Arc<App>) -> Router<Arc<App>> {
     let api = Router::new()
         .route("/dm/open_api/v2/users", get(users::list))
@@ -33,9 +35,6 @@ pub(crate) fn routes(app: &Arc<App>) -> Router<Arc<App>> {
             put(users::update_subscription),
         )
         .route("/dm/open_api/v1/user_info/subordinates", get(subordinates::list))
-        // The doc examples' variants of two paths.
-        .route("/dm/open_api/v1/user/{userId}", put(users::update))
-        .route("/dm/open_api/v1/users/subordinates", get(subordinates::list))
         .route_layer(from_fn_with_state(Guarded::new(app, Product::Ycm), guard));
     Router::new()
         .route("/dm/open_api/oauth/token", post(token))

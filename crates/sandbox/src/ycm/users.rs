@@ -96,13 +96,8 @@ fn non_negative(body: &Map<String, Value>, key: &str) -> Result<Option<i64>, Api
     }
 }
 
-fn required_count(body: &Map<String, Value>, keys: &[&str]) -> Result<i64, ApiErr> {
-    for key in keys {
-        if let Some(n) = non_negative(body, key)? {
-            return Ok(n);
-        }
-    }
-    Err(ApiErr::required(keys[0]))
+fn required_count(body: &Map<String, Value>, key: &str) -> Result<i64, ApiErr> {
+    non_negative(body, key)?.ok_or_else(|| ApiErr::required(key))
 }
 
 fn high_availability(body: &Map<String, Value>) -> Result<Option<String>, ApiErr> {
@@ -133,11 +128,11 @@ pub(super) async fn create(State(app): State<Arc<App>>, JsonObject(body): JsonOb
     let mut db = app.db();
     db.ycm.check_email_free(&email, None)?;
     let subscription = Subscription {
-        total_extensions: required_count(&body, &["totalExtensions"])?,
-        total_concurrent_calls: required_count(&body, &["totalConcurrentCalls"])?,
-        total_recordings: required_count(&body, &["totalRecordings"])?,
+        total_extensions: required_count(&body, "totalExtensions")?,
+        total_concurrent_calls: required_count(&body, "totalConcurrentCalls")?,
+        total_recordings: required_count(&body, "totalRecordings")?,
         // Create documents `minimumExtPerPBX`, the subscription update `minimumExtPerPbx`.
-        minimum_ext_per_pbx: required_count(&body, &["minimumExtPerPBX", "minimumExtPerPbx"])?,
+        minimum_ext_per_pbx: required_count(&body, "minimumExtPerPBX")?,
         high_availability: high_availability(&body)?,
         total_custom_domains: non_negative(&body, "totalCustomDomains")?,
     };
@@ -282,7 +277,8 @@ pub(super) async fn delete(State(app): State<Arc<App>>, JsonObject(body): JsonOb
 }
 
 /// `PUT /dm/open_api/v1/users/{userId}/subscription_info`: Update the Subscription of a YCM
-/// User (a reseller's package).
+/// User (a reseller's package). `totalExtensions`, `totalConcurrentCalls`, `totalRecordings`
+/// and `minimumExtPerPbx` are required; only the recording minutes cannot be reduced.
 pub(super) async fn update_subscription(
     State(app): State<Arc<App>>,
     user_id: PathParam,
@@ -301,23 +297,20 @@ pub(super) async fn update_subscription(
             ));
         }
     };
-    sub.minimum_ext_per_pbx = required_count(&body, &["minimumExtPerPbx", "minimumExtPerPBX"])?;
-    for (key, slot) in [
-        ("totalExtensions", &mut sub.total_extensions),
-        ("totalConcurrentCalls", &mut sub.total_concurrent_calls),
-        ("totalRecordings", &mut sub.total_recordings),
-    ] {
-        if let Some(n) = non_negative(&body, key)? {
-            if n < *slot {
-                return Err(ApiErr::invalid(
-                    key,
-                    "min",
-                    format!("{key} cannot be reduced below {slot}"),
-                ));
-            }
-            *slot = n;
-        }
+    // All four are required (the create's `minimumExtPerPBX` spelling is not accepted here).
+    sub.total_extensions = required_count(&body, "totalExtensions")?;
+    sub.total_concurrent_calls = required_count(&body, "totalConcurrentCalls")?;
+    let recordings = required_count(&body, "totalRecordings")?;
+    sub.minimum_ext_per_pbx = required_count(&body, "minimumExtPerPbx")?;
+    // The docs forbid reducing the recording minutes only.
+    if recordings < sub.total_recordings {
+        return Err(ApiErr::invalid(
+            "totalRecordings",
+            "min",
+            format!("totalRecordings cannot be reduced below {}", sub.total_recordings),
+        ));
     }
+    sub.total_recordings = recordings;
     if let Some(ha) = high_availability(&body)? {
         sub.high_availability = Some(ha);
     }

@@ -104,6 +104,26 @@ impl Env {
         read(rb.send().await.unwrap()).await
     }
 
+    /// A call with a bearer token, a raw body and the given `Content-Type` (none if `None`).
+    pub async fn raw(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        content_type: Option<&str>,
+        body: &str,
+    ) -> (u16, Value) {
+        let mut rb = self
+            .http
+            .request(method, self.url(path))
+            .bearer_auth(token)
+            .body(body.to_owned());
+        if let Some(ct) = content_type {
+            rb = rb.header("content-type", ct);
+        }
+        read(rb.send().await.unwrap()).await
+    }
+
     pub async fn get(&self, path: &str, token: &str) -> (u16, Value) {
         self.call(reqwest::Method::GET, path, token, None).await
     }
