@@ -46,7 +46,7 @@ async fn six_bad_secrets_block_the_ip_until_unblocked() {
     let err = blocked.users().get(13329).await.unwrap_err();
     assert_rejected(&err, 403);
     let api = err.api_error().unwrap();
-    assert_eq!(api.code.as_deref(), Some("70004"), "{api:?}");
+    assert_eq!(api.code.as_deref(), Some("1000002"), "{api:?}");
     assert_eq!(token_requests(&sb), 7);
     // No API call was made by any of them.
     assert_eq!(entries(&sb, &Method::GET, "/dm/open_api/v1/users/").len(), 0);

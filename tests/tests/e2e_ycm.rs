@@ -63,7 +63,7 @@ async fn get_unknown_user_is_a_404_api_error() {
     let err = ycm(&sb).users().get(99999).await.unwrap_err();
     let api = err.api_error().unwrap_or_else(|| panic!("{err:?}"));
     assert_eq!(api.status, 404);
-    assert_eq!(api.code.as_deref(), Some("60001"));
+    assert_eq!(api.code.as_deref(), Some("1000015"));
     assert!(api.request_id.is_some());
 }
 
@@ -233,7 +233,7 @@ async fn create_errors() {
         .await
         .unwrap_err();
     let api = err.api_error().unwrap_or_else(|| panic!("{err:?}"));
-    assert_eq!((api.status, api.code.as_deref()), (400, Some("40003")));
+    assert_eq!((api.status, api.code.as_deref()), (400, Some("1000019")));
     // A reseller without a package never leaves the process.
     let err = client
         .users()

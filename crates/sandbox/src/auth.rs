@@ -88,7 +88,7 @@ pub(crate) fn token(config: &SandboxConfig, db: &mut Db, req: &TokenRequest<'_>)
     let result = issue(config, db, req);
     if product == Product::Ycm {
         match &result {
-            Err(e) if matches!(e.code, Code::InvalidClient | Code::InvalidGrant) => {
+            Err(e) if matches!(e.code, Code::InvalidClient | Code::InvalidGrant | Code::ExpiredGrant) => {
                 let n = db.ycm_failures.entry(req.peer).or_insert(0);
                 *n += 1;
                 if config.ycm_lockout_threshold.is_some_and(|t| *n > t) {
@@ -151,7 +151,7 @@ fn issue(config: &SandboxConfig, db: &mut Db, req: &TokenRequest<'_>) -> Answer 
             }
             Some(t) if t.expires <= Instant::now() => {
                 db.refresh_tokens.remove(&rt);
-                return Err(ApiErr::new(400, Code::InvalidGrant, "Refresh token expired"));
+                return Err(ApiErr::new(400, Code::ExpiredGrant, "Refresh token expired"));
             }
             _ => return Err(ApiErr::new(400, Code::InvalidGrant, "Invalid refresh token")),
         }

@@ -23,6 +23,8 @@ pub(crate) enum Code {
     TokenExpired,
     InvalidClient,
     InvalidGrant,
+    /// An expired refresh token (PP and Workplace say `invalid_grant` as for any bad one).
+    ExpiredGrant,
     UnsupportedGrantType,
     IpBlocked,
     TooManyRequests,
@@ -37,6 +39,7 @@ pub(crate) enum Code {
     FloorNotFound,
     GroupNameAlreadyExists,
     GroupNotEmpty,
+    UserAssociatedCloudPbx,
     // Statuses chosen by a fault rule.
     BadRequest,
     RequestTimeout,
@@ -58,7 +61,7 @@ impl Code {
             Code::InvalidToken => "INVALID_TOKEN",
             Code::TokenExpired => "TOKEN_EXPIRED",
             Code::InvalidClient => "INVALID_CLIENT",
-            Code::InvalidGrant => "INVALID_GRANT",
+            Code::InvalidGrant | Code::ExpiredGrant => "INVALID_GRANT",
             Code::UnsupportedGrantType => "UNSUPPORTED_GRANT_TYPE",
             Code::IpBlocked => "IP_BLOCKED",
             Code::TooManyRequests => "TOO_MANY_REQUESTS",
@@ -73,6 +76,7 @@ impl Code {
             Code::FloorNotFound => "FLOOR_NOT_FOUND",
             Code::GroupNameAlreadyExists => "GROUP_NAME_ALREADY_EXISTS",
             Code::GroupNotEmpty => "GROUP_NOT_EMPTY",
+            Code::UserAssociatedCloudPbx => "USER_ASSOCIATED_CLOUD_PBX",
             Code::BadRequest => "BAD_REQUEST",
             Code::RequestTimeout => "REQUEST_TIMEOUT",
             Code::InternalServerError => "INTERNAL_SERVER_ERROR",
@@ -83,21 +87,42 @@ impl Code {
         }
     }
 
-    /// YCM's numeric `errcode` (the simulator's own table; YCM's is not public).
+    /// YCM's numeric `errcode`, from YCM's documented error-code table (API guide, "Error
+    /// Code"): 1000001 SERVER_ERROR, 1000002 AUTHENTICATION_FAILED, 1000004 INVALID_PARAMETER,
+    /// 1000005 DATA_NOT_FOUND, 1000015 USER_NOT_FOUND, 1000019 EMAIL_ADDRESS_ALREADY_EXISTS,
+    /// 1000033 INVALID_CLIENT, 1000035 TOKEN_EXPIRED, 1000036 INVALID_TOKEN, 1000040
+    /// RATE_LIMIT_EXCEEDED, 1000042 ACCESS_DENIED, 3000014 USER_ASSOCIATED_CLOUD_PBX.
     pub(crate) fn ycm(self) -> i64 {
         match self {
-            Code::InvalidParameter | Code::UnsupportedMediaType | Code::BadRequest => 40002,
-            Code::UserAgentRequired => 40001,
-            Code::UserAlreadyExists | Code::EmailAlreadyExists => 40003,
-            Code::TokenExpired => 10004,
-            Code::InvalidToken => 10006,
-            Code::InvalidClient => 10007,
-            Code::InvalidGrant | Code::UnsupportedGrantType => 10008,
-            Code::AccessDenied => 10005,
-            Code::NotFound | Code::UserNotFound => 60001,
-            Code::IpBlocked => 70004,
-            Code::TooManyRequests => 70029,
-            _ => -2,
+            // A refresh token is a token too: expired or unknown, like an access token.
+            Code::TokenExpired | Code::ExpiredGrant => 1_000_035,
+            Code::InvalidToken | Code::InvalidGrant => 1_000_036,
+            Code::InvalidClient => 1_000_033,
+            // The IP lockout ("API Authentication Blocked Out").
+            Code::IpBlocked => 1_000_002,
+            Code::TooManyRequests => 1_000_040,
+            Code::UserNotFound => 1_000_015,
+            Code::EmailAlreadyExists | Code::UserAlreadyExists => 1_000_019,
+            Code::UserAssociatedCloudPbx => 3_000_014,
+            Code::AccessDenied => 1_000_042,
+            Code::NotFound
+            | Code::GroupNotFound
+            | Code::RoleNotFound
+            | Code::BuildingNotFound
+            | Code::FloorNotFound => 1_000_005,
+            Code::InvalidParameter
+            | Code::UnsupportedMediaType
+            | Code::UserAgentRequired
+            | Code::UnsupportedGrantType
+            | Code::BadRequest
+            | Code::GroupNameAlreadyExists
+            | Code::GroupNotEmpty => 1_000_004,
+            Code::RequestTimeout
+            | Code::InternalServerError
+            | Code::BadGateway
+            | Code::ServiceUnavailable
+            | Code::GatewayTimeout
+            | Code::Injected => 1_000_001,
         }
     }
 

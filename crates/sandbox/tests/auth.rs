@@ -30,7 +30,7 @@ async fn pp_token_is_enveloped_with_string_expiry_and_works() {
     assert_eq!(status, 200, "{user}");
     // A token of one product is worthless at another.
     let (status, body) = env.get(YCM_USER, token).await;
-    assert_eq!(ycm_error(status, &body, 401), 10006);
+    assert_eq!(ycm_error(status, &body, 401), 1_000_036);
 }
 
 #[tokio::test]
@@ -81,7 +81,7 @@ async fn refresh_tokens_rotate_for_every_product() {
     let (status, body) = env
         .form(path, &[("grant_type", "refresh_token"), ("refresh_token", &rt)])
         .await;
-    assert_eq!(ycm_error(status, &body, 400), 10008);
+    assert_eq!(ycm_error(status, &body, 400), 1_000_036);
 
     // WP: its own endpoint, with client id and secret.
     let rt = env.wp_token_set().await["refresh_token"].as_str().unwrap().to_owned();
@@ -118,7 +118,7 @@ async fn access_tokens_expire_and_refresh_tokens_outlive_them() {
     let (status, body) = env.get(PP_USER, pp["result"]["token"].as_str().unwrap()).await;
     assert_eq!(pp_error(status, &body, 401), "invalid_token");
     let (status, body) = env.get(YCM_USER, &ycm).await;
-    assert_eq!(ycm_error(status, &body, 401), 10004);
+    assert_eq!(ycm_error(status, &body, 401), 1_000_035);
     let (status, body) = env
         .get(
             &format!("{WP}/user/user_detail/54164"),
@@ -161,7 +161,7 @@ async fn refresh_tokens_expire_too() {
             &[("grant_type", "refresh_token"), ("refresh_token", &rt)],
         )
         .await;
-    assert_eq!(ycm_error(status, &body, 400), 10008);
+    assert_eq!(ycm_error(status, &body, 400), 1_000_035);
     assert!(body["errmsg"].as_str().unwrap().contains("expired"), "{body}");
 }
 
@@ -172,7 +172,7 @@ async fn expire_access_tokens_forces_the_refresh_path() {
     assert_eq!(env.get(YCM_USER, &token).await.0, 200);
     env.sandbox.expire_access_tokens();
     let (status, body) = env.get(YCM_USER, &token).await;
-    assert_eq!(ycm_error(status, &body, 401), 10004);
+    assert_eq!(ycm_error(status, &body, 401), 1_000_035);
 }
 
 #[tokio::test]
@@ -181,7 +181,7 @@ async fn unknown_and_missing_tokens_are_refused_in_each_envelope() {
     let (status, body) = env.get(PP_USER, "nope").await;
     assert_eq!(pp_error(status, &body, 401), "invalid_token");
     let (status, body) = read(env.http.get(env.url(YCM_USER)).send().await.unwrap()).await;
-    assert_eq!(ycm_error(status, &body, 401), 10006);
+    assert_eq!(ycm_error(status, &body, 401), 1_000_036);
     let (status, body) = env.get(&format!("{WP}/user/user_list"), "nope").await;
     assert_eq!(wp_error(status, &body, 401), "INVALID_TOKEN");
 }
@@ -232,7 +232,7 @@ async fn wrong_credentials_are_refused_in_each_envelope() {
             ],
         )
         .await;
-    assert_eq!(ycm_error(status, &body, 401), 10007);
+    assert_eq!(ycm_error(status, &body, 401), 1_000_033);
     let (status, body) = env
         .form(
             &format!("{WP}/authentication/get_token"),
@@ -308,7 +308,7 @@ async fn token_endpoints_take_the_documented_form_types() {
     let urlencoded = "grant_type=client_credentials&client_id=ycm-demo-client&client_secret=ycm-demo-secret";
     let resp = env.http.post(env.url(ycm_path)).body(urlencoded).send().await.unwrap();
     let (status, body) = read(resp).await;
-    ycm_error(status, &body, 415);
+    assert_eq!(ycm_error(status, &body, 415), 1_000_004);
     let resp = env
         .http
         .post(env.url(pp_path))
@@ -371,16 +371,16 @@ async fn ycm_blocks_the_ip_after_six_bad_secrets_until_unblocked() {
     // Five failures, then a success: the streak is broken.
     for _ in 0..5 {
         let (status, body) = env.form(path, &bad).await;
-        assert_eq!(ycm_error(status, &body, 401), 10007);
+        assert_eq!(ycm_error(status, &body, 401), 1_000_033);
     }
     assert_eq!(env.form(path, &good).await.0, 200);
     // Six in a row: more than 5, blocked — even the right secret is refused now.
     for _ in 0..6 {
         let (status, body) = env.form(path, &bad).await;
-        assert_eq!(ycm_error(status, &body, 401), 10007);
+        assert_eq!(ycm_error(status, &body, 401), 1_000_033);
     }
     let (status, body) = env.form(path, &good).await;
-    assert_eq!(ycm_error(status, &body, 403), 70004);
+    assert_eq!(ycm_error(status, &body, 403), 1_000_002);
     // Other products are not affected.
     env.pp_token().await;
     env.sandbox.unblock_all();
@@ -421,7 +421,7 @@ async fn pp_and_ycm_require_a_user_agent_but_workplace_does_not() {
     assert_eq!(pp_error(status, &body, 400), "user_agent_required");
     let token = env.ycm_token().await;
     let (status, body) = read(bare.get(env.url(YCM_USER)).bearer_auth(&token).send().await.unwrap()).await;
-    assert_eq!(ycm_error(status, &body, 400), 40001);
+    assert_eq!(ycm_error(status, &body, 400), 1_000_004);
     let wp = [
         ("client_id", DEMO_WP_CLIENT_ID),
         ("client_secret", DEMO_WP_CLIENT_SECRET),

@@ -29,7 +29,7 @@ async fn a_sequence_of_faults_is_consumed_in_order() {
     let env = Env::with(SandboxConfig::default().with_fault(rule)).await;
     let token = env.ycm_token().await;
     let (status, body) = env.get(YCM_USER, &token).await;
-    ycm_error(status, &body, 503);
+    assert_eq!(ycm_error(status, &body, 503), 1_000_001);
     let resp = env
         .http
         .get(env.url(YCM_USER))
@@ -39,9 +39,9 @@ async fn a_sequence_of_faults_is_consumed_in_order() {
         .unwrap();
     assert_eq!(resp.headers()["retry-after"], "2");
     let (status, body) = read(resp).await;
-    ycm_error(status, &body, 429);
+    assert_eq!(ycm_error(status, &body, 429), 1_000_040);
     let (status, body) = env.get(YCM_USER, &token).await;
-    ycm_error(status, &body, 500);
+    assert_eq!(ycm_error(status, &body, 500), 1_000_001);
     let resp = env
         .http
         .get(env.url(YCM_USER))
@@ -237,7 +237,7 @@ async fn ycm_token_bucket_answers_429_with_retry_after() {
         .unwrap();
     assert_eq!(resp.headers()["retry-after"], "1");
     let (status, body) = read(resp).await;
-    assert_eq!(ycm_error(status, &body, 429), 70029);
+    assert_eq!(ycm_error(status, &body, 429), 1_000_040);
     // The token endpoint is not limited.
     env.ycm_token().await;
     tokio::time::sleep(Duration::from_millis(320)).await;

@@ -53,7 +53,7 @@ async fn only_documented_paths_are_served_not_the_doc_example_typos() {
             Some(json!({"company": "Typo Inc."})),
         )
         .await;
-    ycm_error(status, &body, 404);
+    assert_eq!(ycm_error(status, &body, 404), 1_000_005);
     assert!(
         body["errmsg"].as_str().unwrap().contains("/dm/open_api/v1/user/13329"),
         "{body}"
@@ -64,7 +64,7 @@ async fn only_documented_paths_are_served_not_the_doc_example_typos() {
     );
     // The subordinates example uses `/v1/users/subordinates`; documented: `/v1/user_info/subordinates`.
     let (status, body) = env.get("/dm/open_api/v1/users/subordinates", &token).await;
-    ycm_error(status, &body, 400);
+    assert_eq!(ycm_error(status, &body, 400), 1_000_004);
     assert!(body["errmsg"].as_str().unwrap().contains("userId"), "{body}");
 }
 
@@ -75,7 +75,7 @@ async fn json_writes_require_an_application_json_content_type() {
     let user = "/dm/open_api/v1/users/13329";
     for ct in [None, Some("text/plain"), Some("application/x-www-form-urlencoded")] {
         let (status, body) = env.raw(Method::PUT, user, &token, ct, r#"{"company":"Sneaky"}"#).await;
-        ycm_error(status, &body, 415);
+        assert_eq!(ycm_error(status, &body, 415), 1_000_004);
         assert!(
             body["errmsg"].as_str().unwrap().contains("application/json"),
             "{ct:?}: {body}"
@@ -90,7 +90,7 @@ async fn json_writes_require_an_application_json_content_type() {
             r#"{"userType":"My Colleague","userIds":[13330]}"#,
         )
         .await;
-    ycm_error(status, &body, 415);
+    assert_eq!(ycm_error(status, &body, 415), 1_000_004);
     assert_eq!(
         env.get("/dm/open_api/v1/users/13330", &token).await.0,
         200,
@@ -128,7 +128,7 @@ async fn pbx_creation_limit_rules() {
     };
     for bad in [json!(0), json!(1), json!("abc"), json!(true)] {
         let (status, body) = put(bad.clone()).await;
-        assert_eq!(ycm_error(status, &body, 400), 40002, "{bad}");
+        assert_eq!(ycm_error(status, &body, 400), 1_000_004, "{bad}");
     }
     assert_eq!(put(json!(2)).await.0, 200);
     assert_eq!(
@@ -155,7 +155,7 @@ async fn update_validation_and_unknown_users() {
             Some(json!({"twoFactorAuthenticationEnable": "enable"})),
         )
         .await;
-    assert_eq!(ycm_error(status, &body, 400), 40002);
+    assert_eq!(ycm_error(status, &body, 400), 1_000_004);
     let (status, _) = env
         .call(
             Method::PUT,
@@ -177,15 +177,15 @@ async fn update_validation_and_unknown_users() {
             Some(json!({"email": "colin@yeastar-demo.com"})),
         )
         .await;
-    assert_eq!(ycm_error(status, &body, 400), 40003);
+    assert_eq!(ycm_error(status, &body, 400), 1_000_019);
     let (status, body) = env
         .call(Method::PUT, "/dm/open_api/v1/users/99999", &token, Some(json!({})))
         .await;
-    assert_eq!(ycm_error(status, &body, 404), 60001);
+    assert_eq!(ycm_error(status, &body, 404), 1_000_015);
     let (status, body) = env.get("/dm/open_api/v1/users/99999", &token).await;
-    assert_eq!(ycm_error(status, &body, 404), 60001);
+    assert_eq!(ycm_error(status, &body, 404), 1_000_015);
     let (status, body) = env.call(Method::PATCH, path, &token, None).await;
-    assert_eq!(ycm_error(status, &body, 405), 10005);
+    assert_eq!(ycm_error(status, &body, 405), 1_000_042);
 }
 
 #[tokio::test]
@@ -215,11 +215,11 @@ async fn list_users_pages_and_sorts() {
     assert_eq!(ids, [13329]);
     assert_eq!(body["data"]["total"], 5);
     let (status, body) = env.get("/dm/open_api/v2/users?pageSize=51", &token).await;
-    assert_eq!(ycm_error(status, &body, 400), 40002);
+    assert_eq!(ycm_error(status, &body, 400), 1_000_004);
     let (status, _) = env.get("/dm/open_api/v2/users?pageSize=50", &token).await;
     assert_eq!(status, 200);
     let (status, body) = env.get("/dm/open_api/v2/users?sort=email", &token).await;
-    assert_eq!(ycm_error(status, &body, 400), 40002);
+    assert_eq!(ycm_error(status, &body, 400), 1_000_004);
     let types: Vec<String> = env.get("/dm/open_api/v2/users", &token).await.1["data"]["list"]
         .as_array()
         .unwrap()
@@ -258,7 +258,7 @@ async fn create_user_returns_the_new_id_and_validates() {
     let (status, body) = env
         .call(Method::POST, "/dm/open_api/v1/users", &token, Some(reseller()))
         .await;
-    assert_eq!(ycm_error(status, &body, 400), 40003);
+    assert_eq!(ycm_error(status, &body, 400), 1_000_019);
     for (field, value) in [
         ("userType", json!("Customer")),
         ("company", Value::Null),
@@ -284,7 +284,7 @@ async fn create_user_returns_the_new_id_and_validates() {
         let (status, resp) = env
             .call(Method::POST, "/dm/open_api/v1/users", &token, Some(body))
             .await;
-        assert_eq!(ycm_error(status, &resp, 400), 40002, "{field}");
+        assert_eq!(ycm_error(status, &resp, 400), 1_000_004, "{field}");
     }
 }
 
@@ -301,11 +301,11 @@ async fn delete_users_with_a_json_body() {
             Some(json!({"userType": "Reseller", "userIds": [13330]})),
         )
         .await;
-    assert_eq!(ycm_error(status, &body, 400), 40002, "13330 is a colleague");
+    assert_eq!(ycm_error(status, &body, 400), 1_000_004, "13330 is a colleague");
     let (status, body) = env
         .call(Method::DELETE, path, &token, Some(json!({"userIds": [13331]})))
         .await;
-    assert_eq!(ycm_error(status, &body, 400), 40002);
+    assert_eq!(ycm_error(status, &body, 400), 1_000_004);
     let (status, body) = env
         .call(
             Method::DELETE,
@@ -338,7 +338,7 @@ async fn subscription_update_requires_the_four_totals() {
         let mut body = package(120, 60, 20, 6);
         body.as_object_mut().unwrap().remove(missing);
         let (status, resp) = env.call(Method::PUT, path, &token, Some(body)).await;
-        ycm_error(status, &resp, 400);
+        assert_eq!(ycm_error(status, &resp, 400), 1_000_004);
         assert!(resp["errmsg"].as_str().unwrap().contains(missing), "{missing}: {resp}");
     }
     // The create's spelling `minimumExtPerPBX` is not the update's.
@@ -346,12 +346,12 @@ async fn subscription_update_requires_the_four_totals() {
     body.as_object_mut().unwrap().remove("minimumExtPerPbx");
     body["minimumExtPerPBX"] = json!(6);
     let (status, resp) = env.call(Method::PUT, path, &token, Some(body)).await;
-    ycm_error(status, &resp, 400);
+    assert_eq!(ycm_error(status, &resp, 400), 1_000_004);
     assert!(resp["errmsg"].as_str().unwrap().contains("minimumExtPerPbx"), "{resp}");
     let (status, resp) = env
         .call(Method::PUT, path, &token, Some(json!({"minimumExtPerPbx": 6})))
         .await;
-    ycm_error(status, &resp, 400);
+    assert_eq!(ycm_error(status, &resp, 400), 1_000_004);
     let (status, resp) = env
         .call(
             Method::PUT,
@@ -360,7 +360,7 @@ async fn subscription_update_requires_the_four_totals() {
             Some(package(1, 1, 1, 1)),
         )
         .await;
-    ycm_error(status, &resp, 400);
+    assert_eq!(ycm_error(status, &resp, 400), 1_000_004);
     assert!(
         resp["errmsg"].as_str().unwrap().contains("reseller"),
         "not a reseller: {resp}"
@@ -376,16 +376,56 @@ async fn only_recording_minutes_cannot_be_reduced() {
     let (status, body) = env.call(Method::PUT, path, &token, Some(package(80, 40, 20, 2))).await;
     assert_eq!(status, 200, "extensions and calls may go down: {body}");
     let (status, body) = env.call(Method::PUT, path, &token, Some(package(80, 40, 19, 2))).await;
-    ycm_error(status, &body, 400);
+    assert_eq!(ycm_error(status, &body, 400), 1_000_004);
     assert!(body["errmsg"].as_str().unwrap().contains("totalRecordings"), "{body}");
     let (status, body) = env.call(Method::PUT, path, &token, Some(package(80, 40, 30, 2))).await;
     assert_eq!(status, 200, "{body}");
     let (status, body) = env.call(Method::PUT, path, &token, Some(package(80, 40, 25, 2))).await;
-    ycm_error(status, &body, 400);
+    assert_eq!(ycm_error(status, &body, 400), 1_000_004);
     assert!(
         body["errmsg"].as_str().unwrap().contains("30"),
         "30 is the new floor: {body}"
     );
+}
+
+#[tokio::test]
+async fn a_user_with_cloud_pbxs_cannot_be_deleted() {
+    let env = Env::start().await;
+    let token = env.ycm_token().await;
+    let path = "/dm/open_api/v1/users";
+    // 13331 owns no Cloud PBX, 13329 owns 2: all or nothing, so neither goes.
+    let (status, body) = env
+        .call(
+            Method::DELETE,
+            path,
+            &token,
+            Some(json!({"userType": "Reseller", "userIds": [13331, 13329]})),
+        )
+        .await;
+    assert_eq!(ycm_error(status, &body, 400), 3_000_014, "USER_ASSOCIATED_CLOUD_PBX");
+    assert!(body["errmsg"].as_str().unwrap().contains("13329"), "{body}");
+    assert_eq!(env.get("/dm/open_api/v1/users/13331", &token).await.0, 200);
+    assert_eq!(env.get("/dm/open_api/v1/users/13329", &token).await.0, 200);
+    // An unknown id: USER_NOT_FOUND, nothing deleted.
+    let (status, body) = env
+        .call(
+            Method::DELETE,
+            path,
+            &token,
+            Some(json!({"userType": "Reseller", "userIds": [13331, 99999]})),
+        )
+        .await;
+    assert_eq!(ycm_error(status, &body, 404), 1_000_015);
+    assert_eq!(env.get("/dm/open_api/v1/users/13331", &token).await.0, 200);
+    let (status, _) = env
+        .call(
+            Method::DELETE,
+            path,
+            &token,
+            Some(json!({"userType": "Reseller", "userIds": [13331]})),
+        )
+        .await;
+    assert_eq!(status, 200);
 }
 
 #[tokio::test]

@@ -269,6 +269,16 @@ pub(super) async fn delete(State(app): State<Arc<App>>, JsonObject(body): JsonOb
                 format!("User {id} is not a {user_type}"),
             ));
         }
+        if user.created_cloud_pbx > 0 {
+            return Err(ApiErr::new(
+                400,
+                Code::UserAssociatedCloudPbx,
+                format!(
+                    "User {id} has {} associated Cloud PBXs and cannot be deleted",
+                    user.created_cloud_pbx
+                ),
+            ));
+        }
     }
     for id in &ids {
         db.ycm.users.remove(id);
