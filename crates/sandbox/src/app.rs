@@ -44,6 +44,11 @@ impl App {
     }
 
     /// The records. Never hold the guard across an `.await`.
+    /// The sandbox's time (the system clock or the configured manual clock).
+    pub(crate) fn now(&self) -> Instant {
+        self.config.clock.now()
+    }
+
     pub(crate) fn db(&self) -> MutexGuard<'_, Db> {
         lock(&self.db)
     }
@@ -61,15 +66,15 @@ impl App {
         client_id: Option<&str>,
         peer: IpAddr,
     ) -> Result<(), ApiErr> {
-        let Some(limit) = self.config.ycm_rate_limit.filter(|_| product == Product::Ycm) else {
+        let Some(limit) = self.config.rate_limit(product) else {
             return Ok(());
         };
         if limit.interval.is_zero() {
             return Ok(());
         }
-        // Per client id, as YCM limits each subordinate's Client ID; unauthenticated calls per IP.
+        // Per client id, as YCM limits each subordinate's Client ID; calls without a valid token per IP.
         let key = client_id.map_or_else(|| format!("ip:{peer}"), str::to_owned);
-        let now = Instant::now();
+        let now = self.now();
         let bucket = db.buckets.entry((product, key)).or_insert(Bucket {
             tokens: limit.burst,
             last_refill: now,

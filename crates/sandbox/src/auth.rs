@@ -29,6 +29,8 @@ pub(crate) enum TokenCall {
 #[derive(Debug)]
 pub(crate) struct TokenRequest<'a> {
     pub(crate) product: Product,
+    /// The sandbox's time.
+    pub(crate) now: Instant,
     pub(crate) call: TokenCall,
     pub(crate) peer: IpAddr,
     pub(crate) headers: &'a HeaderMap,
@@ -144,12 +146,12 @@ fn issue(config: &SandboxConfig, db: &mut Db, req: &TokenRequest<'_>) -> Answer 
             .ok_or_else(|| ApiErr::required("refresh_token"))?;
         let issued = db.refresh_tokens.get(&rt).filter(|t| t.product == product).cloned();
         match issued {
-            Some(t) if t.expires > Instant::now() && id.as_ref().is_none_or(|i| *i == t.client_id) => {
+            Some(t) if t.expires > req.now && id.as_ref().is_none_or(|i| *i == t.client_id) => {
                 // Rotation: the old refresh token stops working.
                 db.refresh_tokens.remove(&rt);
                 t.client_id
             }
-            Some(t) if t.expires <= Instant::now() => {
+            Some(t) if t.expires <= req.now => {
                 db.refresh_tokens.remove(&rt);
                 return Err(ApiErr::new(400, Code::ExpiredGrant, "Refresh token expired"));
             }
@@ -160,7 +162,7 @@ fn issue(config: &SandboxConfig, db: &mut Db, req: &TokenRequest<'_>) -> Answer 
     };
 
     let lifetimes = config.token_lifetimes(product);
-    let now = Instant::now();
+    let now = req.now;
     let access = format!("{}{}", prefix(product), db.hex(24));
     let refresh_token = format!("{}r{}", prefix(product), db.hex(24));
     db.access_tokens.insert(
@@ -240,7 +242,7 @@ pub(crate) fn presented_token(product: Product, headers: &HeaderMap, query: Opti
 }
 
 /// Checks the access token of an API call; returns the client id it was issued to.
-pub(crate) fn authenticate(db: &Db, product: Product, token: Option<&str>) -> Result<String, ApiErr> {
+pub(crate) fn authenticate(db: &Db, product: Product, token: Option<&str>, now: Instant) -> Result<String, ApiErr> {
     let token = token.ok_or_else(|| {
         ApiErr::new(
             401,
@@ -249,7 +251,7 @@ pub(crate) fn authenticate(db: &Db, product: Product, token: Option<&str>) -> Re
         )
     })?;
     match db.access_tokens.get(token) {
-        Some(t) if t.product == product && t.expires > Instant::now() => Ok(t.client_id.clone()),
+        Some(t) if t.product == product && t.expires > now => Ok(t.client_id.clone()),
         Some(t) if t.product == product => Err(ApiErr::new(401, Code::TokenExpired, "Access token expired")),
         _ => Err(ApiErr::new(401, Code::InvalidToken, "Invalid access token")),
     }

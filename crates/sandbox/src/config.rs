@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
+use crate::clock::{Clock, ManualClock};
 use crate::fault::FaultRule;
 use crate::{
     DEMO_PP_CLIENT_ID, DEMO_PP_CLIENT_SECRET, DEMO_WP_CLIENT_ID, DEMO_WP_CLIENT_SECRET, DEMO_YCM_CLIENT_ID,
@@ -40,11 +41,28 @@ impl TokenLifetimes {
     }
 }
 
-/// YCM's per-client token bucket (the `Burst` / `Rate` / `Interval` a parent account sets).
+/// A token-bucket rate limit per client: YCM's documented limit (the `Burst` / `Rate` /
+/// `Interval` a parent account sets for each subordinate's Client ID), and the simulator's
+/// own for Partner Portal and Workplace, which document none.
 ///
-/// The bucket holds at most `burst` tokens and starts full; every request takes one; `rate`
-/// tokens are added at the end of every `interval`. A request finding the bucket empty gets
-/// HTTP 429 with `Retry-After` (whole seconds until the next refill, rounded up).
+/// The bucket holds at most `burst` tokens and starts full; every API call (not the token
+/// endpoint) takes one; `rate` tokens are added at the end of every `interval` (not
+/// continuously). A call finding the bucket empty gets HTTP 429 with `Retry-After` (whole
+/// seconds until the next refill, rounded up) in the product's error envelope: YCM
+/// `errcode` 1000040 RATE_LIMIT_EXCEEDED, Partner Portal `code` `too_many_requests`,
+/// Workplace `errMsg` `TOO_MANY_REQUESTS`. Buckets are per client id (calls without a valid
+/// token: per IP address).
+///
+/// ```
+/// use std::time::Duration;
+/// use yeastar_sandbox::{Product, RateLimit, SandboxConfig};
+///
+/// // YCM's documented example scaled down 100 times: 6 calls at once, then 3 per 1.8 s.
+/// let config = SandboxConfig::new()
+///     .with_rate_limit(Product::Ycm, RateLimit::new(6, 3, Duration::from_millis(1800)));
+/// assert_eq!(config.rate_limit(Product::Ycm).unwrap().burst, 6);
+/// assert_eq!(config.rate_limit(Product::Workplace), None);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RateLimit {
@@ -60,6 +78,12 @@ impl RateLimit {
     /// A bucket of `burst` tokens refilled by `rate` every `interval`.
     pub fn new(burst: u32, rate: u32, interval: Duration) -> Self {
         Self { burst, rate, interval }
+    }
+
+    /// The example of YCM's guide ("Limit API request rate for subordinate users"): Burst
+    /// 600, Rate 300, Interval 3 minutes.
+    pub fn ycm_documented_example() -> Self {
+        Self::new(600, 300, Duration::from_secs(3 * 60))
     }
 }
 
@@ -84,7 +108,8 @@ pub struct SandboxConfig {
     pub(crate) lifetimes: HashMap<Product, TokenLifetimes>,
     pub(crate) credentials: HashMap<Product, (String, String)>,
     pub(crate) ycm_lockout_threshold: Option<u32>,
-    pub(crate) ycm_rate_limit: Option<RateLimit>,
+    pub(crate) rate_limits: HashMap<Product, RateLimit>,
+    pub(crate) clock: Clock,
     pub(crate) faults: Vec<FaultRule>,
     pub(crate) seed: Option<u64>,
 }
@@ -105,7 +130,8 @@ impl Default for SandboxConfig {
             .map(|(p, (id, secret))| (p, (id.to_owned(), secret.to_owned())))
             .collect(),
             ycm_lockout_threshold: Some(5),
-            ycm_rate_limit: None,
+            rate_limits: HashMap::new(),
+            clock: Clock::System,
             faults: Vec::new(),
             seed: None,
         }
@@ -115,7 +141,7 @@ impl Default for SandboxConfig {
 impl SandboxConfig {
     /// The default configuration (same as [`Default`]): `127.0.0.1`, a free port, the
     /// documented token lifetimes and demo credentials, YCM lockout after more than 5
-    /// failures, no rate limit, no faults.
+    /// failures, no rate limit, no faults, the system clock.
     pub fn new() -> Self {
         Self::default()
     }
@@ -160,9 +186,24 @@ impl SandboxConfig {
         self
     }
 
-    /// Enables YCM's token-bucket rate limit on the YCM API calls (not the token endpoint).
-    pub fn with_ycm_rate_limit(mut self, limit: RateLimit) -> Self {
-        self.ycm_rate_limit = Some(limit);
+    /// Enables YCM's token-bucket rate limit on the YCM API calls (not the token endpoint);
+    /// the same as `with_rate_limit(Product::Ycm, limit)`.
+    pub fn with_ycm_rate_limit(self, limit: RateLimit) -> Self {
+        self.with_rate_limit(Product::Ycm, limit)
+    }
+
+    /// Enables a token-bucket [`RateLimit`] on `product`'s API calls (not its token
+    /// endpoints), answered as that product answers (HTTP 429, `Retry-After`, its error
+    /// envelope). Default: no limit for any product.
+    pub fn with_rate_limit(mut self, product: Product, limit: RateLimit) -> Self {
+        self.rate_limits.insert(product, limit);
+        self
+    }
+
+    /// Runs the sandbox on `clock` instead of the system clock: token lifetimes and rate-limit
+    /// refills then move only when the test [advances](ManualClock::advance) it.
+    pub fn with_clock(mut self, clock: ManualClock) -> Self {
+        self.clock = Clock::Manual(clock);
         self
     }
 
@@ -185,6 +226,11 @@ impl SandboxConfig {
             .get(&product)
             .copied()
             .unwrap_or_else(|| TokenLifetimes::documented(product))
+    }
+
+    /// The rate limit of `product`, if one is set.
+    pub fn rate_limit(&self, product: Product) -> Option<RateLimit> {
+        self.rate_limits.get(&product).copied()
     }
 
     /// The address the sandbox listens on.

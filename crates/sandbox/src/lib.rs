@@ -63,6 +63,7 @@
 
 mod app;
 mod auth;
+mod clock;
 mod config;
 mod error;
 mod extract;
@@ -77,6 +78,7 @@ mod state;
 mod wp;
 mod ycm;
 
+pub use clock::ManualClock;
 pub use config::{RateLimit, SandboxConfig, TokenLifetimes};
 pub use fault::{Fault, FaultRule, Faults};
 pub use http::Method;

@@ -171,7 +171,7 @@ pub(crate) async fn guard(
     let token = auth::presented_token(g.product, req.headers(), req.uri().query());
     let admitted = {
         let mut db = g.app.db();
-        let client = auth::authenticate(&db, g.product, token.as_deref());
+        let client = auth::authenticate(&db, g.product, token.as_deref(), g.app.now());
         g.app
             .take_rate_token(&mut db, g.product, client.as_deref().ok(), conn.addr.ip())
             .and(client)

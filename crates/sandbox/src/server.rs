@@ -4,7 +4,6 @@ use std::future::Future;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
-use std::time::Instant;
 
 use axum::Router;
 use axum::middleware::from_fn_with_state;
@@ -154,7 +153,7 @@ impl Sandbox {
     /// Makes every access token issued so far expire now (their refresh tokens keep working),
     /// to exercise the refresh path without waiting.
     pub fn expire_access_tokens(&self) {
-        let now = Instant::now();
+        let now = self.app.now();
         for t in self.app.db().access_tokens.values_mut() {
             t.expires = now;
         }
@@ -162,7 +161,7 @@ impl Sandbox {
 
     /// Makes every refresh token issued so far expire now.
     pub fn expire_refresh_tokens(&self) {
-        let now = Instant::now();
+        let now = self.app.now();
         for t in self.app.db().refresh_tokens.values_mut() {
             t.expires = now;
         }

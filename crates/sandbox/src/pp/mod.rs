@@ -49,6 +49,7 @@ async fn token(
 ) -> Answer {
     let req = TokenRequest {
         product: Product::PartnerPortal,
+        now: app.now(),
         call: TokenCall::ByGrantType,
         peer: conn.addr.ip(),
         headers: &headers,

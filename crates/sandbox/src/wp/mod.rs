@@ -56,6 +56,7 @@ pub(crate) fn routes(app: &Arc<App>) -> Router<Arc<App>> {
 async fn token(app: &App, call: TokenCall, conn: &ConnMeta, headers: &HeaderMap, form: &FormFields) -> Answer {
     let req = TokenRequest {
         product: Product::Workplace,
+        now: app.now(),
         call,
         peer: conn.addr.ip(),
         headers,

@@ -52,6 +52,7 @@ async fn token(
 ) -> Answer {
     let req = TokenRequest {
         product: Product::Ycm,
+        now: app.now(),
         call: TokenCall::ByGrantType,
         peer: conn.addr.ip(),
         headers: &headers,
