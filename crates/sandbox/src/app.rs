@@ -20,6 +20,8 @@ pub(crate) struct App {
     db: Mutex<Db>,
     journal: Mutex<Vec<JournalEntry>>,
     pub(crate) faults: Faults,
+    /// Set once the sandbox shuts down: hung requests then give up.
+    closing: tokio::sync::watch::Sender<bool>,
 }
 
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -39,11 +41,24 @@ impl App {
             db: Mutex::new(Db::seeded(seed)),
             journal: Mutex::new(Vec::new()),
             faults: Faults::new(config.faults.clone()),
+            closing: tokio::sync::watch::Sender::new(false),
             config,
         })
     }
 
     /// The records. Never hold the guard across an `.await`.
+    /// Tells hung requests ([`Fault::Hang`](crate::Fault::Hang)) that the sandbox shuts down.
+    pub(crate) fn close(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// Completes once [`close`](Self::close) was called.
+    pub(crate) async fn closed(&self) {
+        let mut rx = self.closing.subscribe();
+        // An error means the sender is gone: the sandbox is gone too.
+        let _ = rx.wait_for(|closing| *closing).await;
+    }
+
     /// The sandbox's time (the system clock or the configured manual clock).
     pub(crate) fn now(&self) -> Instant {
         self.config.clock.now()

@@ -40,6 +40,7 @@ pub(crate) enum Code {
     GroupNameAlreadyExists,
     GroupNotEmpty,
     UserAssociatedCloudPbx,
+    SystemBusy,
     // Statuses chosen by a fault rule.
     BadRequest,
     RequestTimeout,
@@ -77,6 +78,7 @@ impl Code {
             Code::GroupNameAlreadyExists => "GROUP_NAME_ALREADY_EXISTS",
             Code::GroupNotEmpty => "GROUP_NOT_EMPTY",
             Code::UserAssociatedCloudPbx => "USER_ASSOCIATED_CLOUD_PBX",
+            Code::SystemBusy => "SYSTEM_BUSY",
             Code::BadRequest => "BAD_REQUEST",
             Code::RequestTimeout => "REQUEST_TIMEOUT",
             Code::InternalServerError => "INTERNAL_SERVER_ERROR",
@@ -122,6 +124,7 @@ impl Code {
             | Code::BadGateway
             | Code::ServiceUnavailable
             | Code::GatewayTimeout
+            | Code::SystemBusy
             | Code::Injected => 1_000_001,
         }
     }
@@ -253,6 +256,35 @@ impl ApiErr {
         let mut reply = Reply::json(self.status, body);
         reply.headers = self.headers;
         reply.into_response()
+    }
+}
+
+/// The body of a hostile error that puts `text` in every field the SDKs read (see
+/// [`Fault::EchoSecret`](crate::Fault::EchoSecret)).
+pub(crate) fn echo_body(product: Option<Product>, status: u16, text: &str, request_id: String) -> Value {
+    match product {
+        Some(Product::PartnerPortal) => json!({
+            "code": text,
+            "detailMessage": text,
+            "requestId": request_id,
+            "result": {"message": text},
+            "status": status,
+        }),
+        Some(Product::Ycm) => json!({
+            "requestId": request_id,
+            "status": "Failed",
+            "time": unix_now(),
+            "errcode": text,
+            "errmsg": text,
+            "data": {"errmsg": text},
+        }),
+        Some(Product::Workplace) => json!({
+            "status": "Failed",
+            "requestId": request_id,
+            "errMsg": text,
+            "detailMsg": text,
+        }),
+        None => json!({"error": text, "message": text}),
     }
 }
 

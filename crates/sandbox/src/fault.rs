@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use http::Method;
 
+use crate::Product;
+
 /// What a [`FaultRule`] does to one request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -36,6 +38,54 @@ pub enum Fault {
     /// Process the request (it takes effect and is journaled), then wait this long before
     /// answering: a client with a shorter timeout gives up on a request that did happen.
     SlowAnswer(Duration),
+    /// Answer HTTP 401 with an empty body and `WWW-Authenticate: Bearer error="invalid_token"`,
+    /// as RFC 6750 resource servers and gateways do (no envelope, no `Content-Type`).
+    BearerChallenge,
+    /// Answer with error text that echoes a secret of the request, as Spring and some OAuth
+    /// servers do, in every field the SDKs read: `code`, `detailMessage` and `result`
+    /// (Partner Portal), `errcode`, `errmsg` and `data` (YCM), `errMsg` and `detailMsg`
+    /// (Workplace). The HTTP status is the one such servers use: 401 for an access token or
+    /// a client secret, 400 for a refresh token. A secret the request did not carry is echoed
+    /// as an empty string.
+    EchoSecret(EchoedSecret),
+    /// Answer HTTP 200 with a body that holds no token (a token endpoint that says "success"
+    /// but issues nothing).
+    NoToken(NoTokenBody),
+    /// Answer HTTP 403 with an HTML page, as a web application firewall in front of the API
+    /// would (not a refusal of the credentials).
+    HtmlForbidden,
+    /// Never answer: the request is journaled (with no status) and not processed; the
+    /// connection stays open until the client gives up or the sandbox shuts down (then it is
+    /// closed without an answer). For a *slow* endpoint use [`Fault::Delay`].
+    Hang,
+}
+
+/// The secret a [`Fault::EchoSecret`] puts in its error text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EchoedSecret {
+    /// `Invalid access token: <token>` (the bearer token, or Workplace's `access_token`
+    /// query parameter); HTTP 401.
+    AccessToken,
+    /// `Invalid refresh token: <token>` (the form's `refresh_token`); HTTP 400.
+    RefreshToken,
+    /// `Bad client credentials: <secret>` (the form's `client_secret`, or the password of
+    /// HTTP Basic); HTTP 401.
+    ClientSecret,
+}
+
+/// The body of a [`Fault::NoToken`] (always HTTP 200, `application/json`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NoTokenBody {
+    /// Exactly `{"errmsg":"system busy"}`.
+    SystemBusy,
+    /// Exactly `{}`.
+    EmptyObject,
+    /// The product's error envelope ("System busy, please try again later": Partner Portal
+    /// `code` `system_busy` with `status` 200, YCM `errcode` 1000001 SERVER_ERROR,
+    /// Workplace `errMsg` `SYSTEM_BUSY`).
+    ErrorEnvelope,
 }
 
 #[derive(Debug, Clone)]
@@ -45,17 +95,40 @@ enum Plan {
     Random { rng: XorShift, choices: Vec<(u32, Fault)> },
 }
 
+/// Which requests a [`FaultRule`] is for.
+#[derive(Debug, Clone)]
+enum Target {
+    /// Paths starting with this prefix.
+    Prefix(String),
+    /// The token endpoint(s) of a product.
+    TokenEndpoint(Product),
+    /// Every path of a product except its token endpoint(s).
+    ApiCalls(Product),
+}
+
+impl Target {
+    fn matches(&self, path: &str) -> bool {
+        match self {
+            Target::Prefix(prefix) => path.starts_with(prefix.as_str()),
+            Target::TokenEndpoint(p) => p.token_paths().contains(&path),
+            Target::ApiCalls(p) => Product::for_path(path) == Some(*p) && !p.token_paths().contains(&path),
+        }
+    }
+}
+
 /// A fault-injection rule for the requests whose method and path match.
 ///
 /// A rule matches when the method is equal (or the rule is for any method) and the request
-/// path starts with the prefix. The first active matching rule decides: an
+/// path starts with the prefix (or, for [`token_endpoint`](Self::token_endpoint) and
+/// [`api_calls`](Self::api_calls), belongs to the product). The first active matching rule
+/// decides: an
 /// [`always`](Self::always) rule stays active, a [`sequence`](Self::sequence) rule is consumed one
 /// fault per matching request and becomes inactive when empty (so later rules and then the normal
 /// answer take over), a [`random`](Self::random) rule draws from a seeded generator.
 ///
 /// ```
 /// use std::time::Duration;
-/// use yeastar_sandbox::{Fault, FaultRule, Method};
+/// use yeastar_sandbox::{Fault, FaultRule, Method, Product};
 ///
 /// // The first create fails with 503, the second is rate limited, then creates work.
 /// let rule = FaultRule::new(Method::POST, "/dm/open_api/v1/users").sequence([
@@ -66,12 +139,17 @@ enum Plan {
 /// let soak = FaultRule::any_method("/services/openapi/")
 ///     .random(42, [(10, Fault::Status(500)), (5, Fault::DropConnection)])
 ///     .with_latency(Duration::from_millis(20));
-/// # let _ = (rule, soak);
+/// // A hostile YCM: the token endpoint hangs once, then answers slowly; the API calls answer
+/// // 401 with an empty body.
+/// let token = FaultRule::token_endpoint(Product::Ycm)
+///     .sequence([Fault::Hang, Fault::Delay(Duration::from_secs(2))]);
+/// let calls = FaultRule::api_calls(Product::Ycm).always(Fault::BearerChallenge);
+/// # let _ = (rule, soak, token, calls);
 /// ```
 #[derive(Debug, Clone)]
 pub struct FaultRule {
     method: Option<Method>,
-    path_prefix: String,
+    target: Target,
     plan: Plan,
     latency: Duration,
 }
@@ -80,19 +158,33 @@ impl FaultRule {
     /// A rule for `method` requests whose path starts with `path_prefix`. Until a plan is set
     /// it only adds its latency (none by default).
     pub fn new(method: Method, path_prefix: impl Into<String>) -> Self {
-        Self {
-            method: Some(method),
-            path_prefix: path_prefix.into(),
-            plan: Plan::Always(Fault::Pass),
-            latency: Duration::ZERO,
-        }
+        Self::targeting(Some(method), Target::Prefix(path_prefix.into()))
     }
 
     /// A rule for requests of any method whose path starts with `path_prefix`.
     pub fn any_method(path_prefix: impl Into<String>) -> Self {
+        Self::targeting(None, Target::Prefix(path_prefix.into()))
+    }
+
+    /// A rule for `product`'s token endpoint(s): Partner Portal
+    /// `/auth/openapi/v1/oauth/token`, YCM `/dm/open_api/oauth/token`, Workplace
+    /// `…/authentication/get_token` and `…/authentication/refresh_token`.
+    pub fn token_endpoint(product: Product) -> Self {
+        Self::targeting(None, Target::TokenEndpoint(product))
+    }
+
+    /// A rule for every call to `product` except its token endpoint(s) (the business
+    /// endpoints, and unknown paths under the product's prefixes).
+    pub fn api_calls(product: Product) -> Self {
+        Self::targeting(None, Target::ApiCalls(product))
+    }
+
+    fn targeting(method: Option<Method>, target: Target) -> Self {
         Self {
-            method: None,
-            ..Self::new(Method::GET, path_prefix)
+            method,
+            target,
+            plan: Plan::Always(Fault::Pass),
+            latency: Duration::ZERO,
         }
     }
 
@@ -125,7 +217,7 @@ impl FaultRule {
     }
 
     fn matches(&self, method: &Method, path: &str) -> bool {
-        self.method.as_ref().is_none_or(|m| m == method) && path.starts_with(&self.path_prefix)
+        self.method.as_ref().is_none_or(|m| m == method) && self.target.matches(path)
     }
 
     fn is_spent(&self) -> bool {
@@ -231,6 +323,39 @@ mod tests {
         assert_eq!(faults.next(&Method::POST, "/a/b"), Some((Duration::ZERO, Fault::Pass)));
         assert_eq!(faults.next(&Method::POST, "/a/b"), None);
         assert_eq!(faults.active(), 0);
+    }
+
+    #[test]
+    fn product_rules_split_token_endpoints_from_api_calls() {
+        let token = FaultRule::token_endpoint(Product::Workplace);
+        let api = FaultRule::api_calls(Product::Workplace);
+        for path in [
+            "/services/openapi/v1.0/authentication/get_token",
+            "/services/openapi/v1.0/authentication/refresh_token",
+        ] {
+            assert!(
+                token.matches(&Method::POST, path) && !api.matches(&Method::POST, path),
+                "{path}"
+            );
+        }
+        for path in [
+            "/services/openapi/v1.0/user/user_list",
+            "/services/openapi/v1.0/nothing",
+        ] {
+            assert!(
+                !token.matches(&Method::GET, path) && api.matches(&Method::GET, path),
+                "{path}"
+            );
+        }
+        // Another product's paths, token or not, are not this product's.
+        for path in ["/dm/open_api/oauth/token", "/user/openapi/area/v1/page", "/favicon.ico"] {
+            assert!(
+                !token.matches(&Method::POST, path) && !api.matches(&Method::POST, path),
+                "{path}"
+            );
+        }
+        assert!(FaultRule::api_calls(Product::PartnerPortal).matches(&Method::GET, "/order/openapi/order/v1/page"));
+        assert!(!FaultRule::api_calls(Product::PartnerPortal).matches(&Method::POST, "/auth/openapi/v1/oauth/token"));
     }
 
     #[test]

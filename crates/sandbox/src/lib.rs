@@ -80,7 +80,7 @@ mod ycm;
 
 pub use clock::ManualClock;
 pub use config::{RateLimit, SandboxConfig, TokenLifetimes};
-pub use fault::{Fault, FaultRule, Faults};
+pub use fault::{EchoedSecret, Fault, FaultRule, Faults, NoTokenBody};
 pub use http::Method;
 pub use journal::JournalEntry;
 pub use server::{Sandbox, serve};
@@ -111,6 +111,18 @@ pub enum Product {
 }
 
 impl Product {
+    /// The paths of the product's token endpoint(s).
+    pub(crate) fn token_paths(self) -> &'static [&'static str] {
+        match self {
+            Product::PartnerPortal => &["/auth/openapi/v1/oauth/token"],
+            Product::Ycm => &["/dm/open_api/oauth/token"],
+            Product::Workplace => &[
+                "/services/openapi/v1.0/authentication/get_token",
+                "/services/openapi/v1.0/authentication/refresh_token",
+            ],
+        }
+    }
+
     /// Which product serves `path`, if any.
     pub fn for_path(path: &str) -> Option<Product> {
         if path.starts_with("/dm/open_api/") {

@@ -14,15 +14,19 @@ use http::{HeaderMap, Method, header};
 use crate::Product;
 use crate::app::App;
 use crate::auth;
-use crate::error::{ApiErr, Code, Unrendered};
-use crate::extract::BODY_LIMIT;
-use crate::fault::Fault;
+use crate::error::{ApiErr, Code, Unrendered, echo_body};
+use crate::extract::{BODY_LIMIT, read_form};
+use crate::fault::{EchoedSecret, Fault, NoTokenBody};
 use crate::journal::{JournalEntry, redact_body, redact_form, redact_headers};
 use crate::listener::ConnMeta;
 use crate::reply::Reply;
 
 const BAD_GATEWAY_PAGE: &str = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n\
 <center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+
+const WAF_FORBIDDEN_PAGE: &str = "<html>\r\n<head><title>403 Forbidden</title></head>\r\n<body>\r\n\
+<center><h1>403 Forbidden</h1></center>\r\n<p>Request blocked by the web application firewall.</p>\r\n\
+</body>\r\n</html>\r\n";
 
 /// A request as the journal records it.
 #[derive(Debug)]
@@ -42,6 +46,28 @@ impl Seen {
             query: parts.uri.query().map(str::to_owned),
             headers: parts.headers.clone(),
             body: body.clone(),
+        }
+    }
+
+    /// The error text of [`Fault::EchoSecret`] and its HTTP status, with the secret this
+    /// request carried (empty if none).
+    async fn echo(&self, secret: EchoedSecret) -> (u16, String) {
+        let form = read_form(&self.headers, self.body.clone()).await.ok();
+        let field = |name: &str| form.as_ref().and_then(|f| f.get(name)).unwrap_or_default();
+        match secret {
+            EchoedSecret::AccessToken => {
+                // Wherever the request carried it: the header, or a query parameter.
+                let token = auth::presented_token(Product::Workplace, &self.headers, self.query.as_deref());
+                (401, format!("Invalid access token: {}", token.unwrap_or_default()))
+            }
+            EchoedSecret::RefreshToken => (400, format!("Invalid refresh token: {}", field("refresh_token"))),
+            EchoedSecret::ClientSecret => {
+                let secret = form
+                    .as_ref()
+                    .and_then(|f| auth::client_credentials(&self.headers, f).1)
+                    .unwrap_or_default();
+                (401, format!("Bad client credentials: {secret}"))
+            }
         }
     }
 }
@@ -124,6 +150,33 @@ pub(crate) async fn front_door(
             app.record(&seen, Some(resp.status().as_u16()), note);
             tokio::time::sleep(d).await;
             return resp;
+        }
+        Fault::BearerChallenge => {
+            let mut resp = http::StatusCode::UNAUTHORIZED.into_response();
+            resp.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                http::HeaderValue::from_static(r#"Bearer error="invalid_token""#),
+            );
+            resp
+        }
+        Fault::EchoSecret(secret) => {
+            let (status, text) = seen.echo(secret).await;
+            let request_id = app.db().request_id();
+            Reply::json(status, echo_body(product, status, &text, request_id)).into_response()
+        }
+        Fault::NoToken(NoTokenBody::SystemBusy) => {
+            Reply::ok(serde_json::json!({"errmsg": "system busy"})).into_response()
+        }
+        Fault::NoToken(NoTokenBody::EmptyObject) => Reply::ok(serde_json::json!({})).into_response(),
+        Fault::NoToken(NoTokenBody::ErrorEnvelope) => {
+            ApiErr::new(200, Code::SystemBusy, "System busy, please try again later").into_response()
+        }
+        Fault::HtmlForbidden => Reply::html(403, WAF_FORBIDDEN_PAGE).into_response(),
+        Fault::Hang => {
+            // Journal first: the client gives up and drops this future, or the sandbox stops.
+            app.record(&seen, None, note);
+            app.closed().await;
+            return conn.kill();
         }
     };
     let resp = app.render(product, answer);

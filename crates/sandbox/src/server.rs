@@ -39,6 +39,12 @@ async fn run(
     app: Arc<App>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
+    let closing = app.clone();
+    let shutdown = async move {
+        shutdown.await;
+        // Graceful shutdown waits for every connection: hung requests must give up.
+        closing.close();
+    };
     let service = router(app).into_make_service_with_connect_info::<ConnMeta>();
     axum::serve(SandboxListener(listener), service)
         .with_graceful_shutdown(shutdown)
@@ -173,6 +179,8 @@ impl Drop for Sandbox {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
+        // Connection tasks outlive the aborted server task: release hung requests now.
+        self.app.close();
         // Graceful shutdown waits for idle keep-alive connections; do not linger.
         self.task.abort();
     }
