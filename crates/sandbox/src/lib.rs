@@ -11,16 +11,50 @@
 //! | Workplace | `/services/openapi/v1.0/…` |
 //!
 //! It behaves as the Yeastar documentation describes: each product's token flow (form bodies,
-//! envelopes, lifetimes, rotating refresh tokens), each product's success and error envelope,
-//! validation, paging and the quirks (PP writes `userType` `Customer` and reads `Enduser`, YCM's
-//! `pbxCreationLimit` `""`, Workplace's update that resets omitted fields, YCM's IP lockout after
-//! more than 5 failed authentications). The data is seeded from the documentation examples
-//! (PP user `color123@yeastar.com`, YCM user 13329, Workplace member 54164, …).
+//! envelopes, lifetimes, rotating refresh tokens), each product's success and error envelope
+//! (YCM with its documented error codes), validation as strict as the docs (required fields,
+//! each page's spelling, `Content-Type`), paging and the quirks (PP writes `userType`
+//! `Customer` and reads `Enduser`, YCM's `pbxCreationLimit` `""`, Workplace's update that
+//! resets omitted fields, YCM's IP lockout after more than 5 failed authentications). The
+//! data is seeded from the documentation examples (PP user `color123@yeastar.com`, YCM user
+//! 13329, Workplace member 54164, …).
 //!
-//! For tests it adds a request journal ([`Sandbox::journal`], secrets redacted), fault
-//! injection per route ([`FaultRule`]: error statuses, 429 with `Retry-After`, an HTML 502 page,
-//! latency, dropped connections, seeded random faults) and an optional YCM token-bucket rate
-//! limit ([`RateLimit`]).
+//! # Endpoints
+//!
+//! Only the documented paths are served (not the typos of some doc examples, such as
+//! `PUT /dm/open_api/v1/user/{userId}`). Unknown paths answer 404 and wrong methods 405, in
+//! the envelope of the product that owns the path.
+//!
+//! | Product | Endpoint |
+//! |---|---|
+//! | PP | `POST /auth/openapi/v1/oauth/token` (`pp_credentials`, `refresh_token`) |
+//! | PP | `GET /user/openapi/user/v1/client/partner_list`, `GET …/subordinate_user/{partnerId}` (the Yeastar ID) |
+//! | PP | `POST /user/openapi/user/v1/client/save_user`, `POST …/client/edit_user` |
+//! | PP | `GET /user/openapi/user/v1/client/billing_contact_list`, `GET /user/openapi/area/v1/page` |
+//! | YCM | `POST /dm/open_api/oauth/token` (`client_credentials`, `refresh_token`) |
+//! | YCM | `GET /dm/open_api/v2/users`, `GET`/`PUT /dm/open_api/v1/users/{userId}` |
+//! | YCM | `POST`/`DELETE /dm/open_api/v1/users`, `PUT …/users/{userId}/subscription_info` |
+//! | YCM | `GET /dm/open_api/v1/user_info/subordinates` |
+//! | WP | `POST /services/openapi/v1.0/authentication/get_token`, `…/refresh_token` |
+//! | WP | `GET …/user/user_list`, `…/user_detail/{memberId}`, `POST …/user_create`, `PUT …/user_update`, `DELETE …/user_remove/{memberId}` |
+//! | WP | `GET …/user/group_list`, `…/group_detail/{groupId}`, `POST …/group_create`, `PUT …/group_update`, `DELETE …/group_delete/{groupId}` |
+//!
+//! The route tables live in `src/pp/mod.rs`, `src/ycm/mod.rs` and `src/wp/mod.rs`, with one
+//! module per resource beside them (to add an endpoint: a route there, a handler in the
+//! resource's module, its records in the product's `data.rs`).
+//!
+//! # For tests
+//!
+//! - A request journal ([`Sandbox::journal`], secrets redacted).
+//! - Fault injection per route, per product's API calls or per token endpoint
+//!   ([`FaultRule`]): error statuses, 429 with `Retry-After`, an HTML 502 page, latency,
+//!   dropped connections, answers lost after the request took effect, seeded random faults,
+//!   and hostile servers ([`Fault::BearerChallenge`], [`Fault::EchoSecret`],
+//!   [`Fault::NoToken`], [`Fault::HtmlForbidden`], [`Fault::Hang`], a slow endpoint with
+//!   [`Fault::Delay`]).
+//! - Token-bucket rate limits per product ([`RateLimit`]; YCM's documented Burst / Rate /
+//!   Interval), answered as the product answers.
+//! - A [`ManualClock`] for token expiry and rate limits without sleeping.
 //!
 //! # Example
 //!
@@ -43,8 +77,9 @@
 //!   one billing contact; a list of 46 countries (Chad, China, Germany, France, United Kingdom,
 //!   United States, …) for `/user/openapi/area/v1/page`.
 //! - **YCM**: users 13329 (Reseller, 2 Cloud PBXs, no PBX creation limit), 13330 and 13333
-//!   (`My Colleague`), 13331 and 13332 (resellers); the resellers are the subordinates. New
-//!   users get ids from 13400.
+//!   (`My Colleague`), 13331 (reseller, no Cloud PBX) and 13332 (reseller, 5 Cloud PBXs); the
+//!   resellers are the subordinates. A user with Cloud PBXs cannot be deleted. New users get
+//!   ids from 13400.
 //! - **Workplace**: member 54164 (Leo Ball, `leo@yeastar.com`, group 1000127, Administrator,
 //!   building Yeastar, floor 2F, phone 1325698753, idCode XZXXtest6701, `added`) and 54165 (Amy
 //!   Chen, groups 1000127 and 1000128, User, Annex / G, `invite`); groups 1000127 (the "All
@@ -58,8 +93,9 @@
 //! returns; the wrapper then fails every write, so hyper closes the socket before a single byte
 //! of the response is sent. Clients see "connection closed before message completed".
 //!
-//! Values that the documentation leaves open (error codes, the HTTP status of YCM errors, …)
-//! are the simulator's own choices; they are listed in the docs of [`Sandbox`].
+//! Values that the documentation leaves open (the key of YCM's error code, the HTTP status of
+//! errors, …) are the simulator's own choices; they are listed in the docs of [`Sandbox`],
+//! with the few undocumented fields the answers carry.
 
 mod app;
 mod auth;

@@ -57,20 +57,36 @@ async fn run(
 /// control its [faults](Self::faults).
 ///
 /// # Choices where Yeastar documents nothing
-/// - Errors use each product's envelope with an HTTP 4xx/5xx status equal to PP's `status`.
-///   Symbolic codes: PP shows them lowercase in `code` (`parameter_validation_failed`,
-///   `invalid_token` — also for an expired token —, `invalid_client`, `invalid_grant`,
-///   `user_already_exists`, `user_agent_required`, …), Workplace in `errMsg` (`INVALID_TOKEN`,
-///   `TOKEN_EXPIRED`, `PARAMETER_VALIDATION_FAILED`, `GROUP_NOT_EMPTY`, `ACCESS_DENIED`, …), YCM as
-///   `errmsg` text with a numeric `errcode` (40002 validation, 40001 missing User-Agent, 40003
-///   duplicate, 10004 token expired, 10006 invalid token, 10007 bad client credentials, 10008 bad
-///   refresh token or grant, 10005 method not allowed, 60001 not found, 70004 IP blocked (HTTP
-///   403), 70029 rate limited (HTTP 429)).
-/// - Wrong client credentials: HTTP 401; bad or expired refresh token: HTTP 400.
+/// - Errors use each product's envelope with an HTTP 4xx/5xx status (equal to PP's `status`).
+///   Partner Portal: a lowercase symbolic `code` (`parameter_validation_failed` with
+///   `result: {field, tag}`, `invalid_token` (also for an expired token), `invalid_client`,
+///   `invalid_grant`, `user_not_found`, `user_already_exists`, `user_agent_required`,
+///   `unsupported_media_type`, `access_denied` (wrong method), `not_found`,
+///   `too_many_requests`). Workplace: the same names upper-case in `errMsg`
+///   (`INVALID_TOKEN`, `TOKEN_EXPIRED`, `PARAMETER_VALIDATION_FAILED`, `USER_NOT_FOUND`,
+///   `GROUP_NOT_EMPTY`, `ACCESS_DENIED`, …) with `detailMsg`.
+/// - YCM: the codes of YCM's documented error-code table in `errcode` (a number) with a
+///   readable `errmsg`. **Both keys are undocumented** (YCM documents only `requestId`,
+///   `status` and `time` of an error body); `errcode`/`errmsg` are the sibling P-Series
+///   API's keys, which YCM's own PBX pass-through answers also carry. Codes: 1000035
+///   TOKEN_EXPIRED and 1000036 INVALID_TOKEN (HTTP 401 for an access token, 400 for a refresh
+///   token), 1000033 INVALID_CLIENT (401), 1000002 AUTHENTICATION_FAILED (403, the IP
+///   lockout), 1000040 RATE_LIMIT_EXCEEDED (429), 1000015 USER_NOT_FOUND and 1000005
+///   DATA_NOT_FOUND (404, also for an unknown path), 1000004 INVALID_PARAMETER (400;
+///   415 for a wrong `Content-Type`), 1000019 EMAIL_ADDRESS_ALREADY_EXISTS (400), 3000014
+///   USER_ASSOCIATED_CLOUD_PBX (400), 1000042 ACCESS_DENIED (405), 1000001 SERVER_ERROR
+///   (injected 5xx).
+/// - Undocumented fields in answers: only YCM's `pbxCreationLimit` in a reseller's
+///   `User_Info` (`""` = no limit), so that an update can be read back, and the YCM error
+///   keys above.
+/// - Wrong client credentials: HTTP 401; bad or expired refresh token: HTTP 400. A wrong
+///   `Content-Type`: HTTP 415 (JSON writes need `application/json`; token endpoints
+///   `application/x-www-form-urlencoded`, and PP also `multipart/form-data`).
 /// - A refresh rotates the refresh token (the old one stops working); earlier access tokens stay
 ///   valid until they expire. `expires_in` is the lifetime in whole seconds, rounded up.
 /// - PP and YCM answer HTTP 400 without a `User-Agent`; Workplace does not require one.
 /// - Workplace pages default to 20 items; YCM pages to 10 (at most 50); PP pages to 25.
+/// - Rate limits (off by default) answer HTTP 429 with `Retry-After` in whole seconds.
 #[derive(Debug)]
 pub struct Sandbox {
     addr: SocketAddr,
