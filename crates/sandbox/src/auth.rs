@@ -1,16 +1,20 @@
 //! Token endpoints and bearer-token checks, shared by the three products.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use axum::extract::{ConnectInfo, FromRequest, Request};
 use base64::Engine;
 use http::{HeaderMap, header};
 use serde_json::json;
 
 use crate::Product;
+use crate::app::App;
 use crate::config::SandboxConfig;
 use crate::error::{ApiErr, Code};
 use crate::extract::{FormFields, FormKind};
+use crate::listener::ConnMeta;
 use crate::reply::{Answer, Reply};
 use crate::state::{Db, Issued};
 
@@ -27,14 +31,58 @@ pub(crate) enum TokenCall {
 
 /// A token request as the endpoint received it.
 #[derive(Debug)]
-pub(crate) struct TokenRequest<'a> {
-    pub(crate) product: Product,
+struct TokenRequest<'a> {
+    product: Product,
     /// The sandbox's time.
-    pub(crate) now: Instant,
-    pub(crate) call: TokenCall,
-    pub(crate) peer: IpAddr,
-    pub(crate) headers: &'a HeaderMap,
-    pub(crate) form: &'a FormFields,
+    now: Instant,
+    call: TokenCall,
+    peer: IpAddr,
+    headers: &'a HeaderMap,
+    form: &'a FormFields,
+}
+
+/// A call to a token endpoint, as its handler receives it; each product's handler only says
+/// which product and call it is ([`answer`](Self::answer)).
+#[derive(Debug)]
+pub(crate) struct TokenEndpointCall {
+    app: Arc<App>,
+    peer: IpAddr,
+    headers: HeaderMap,
+    form: FormFields,
+}
+
+impl TokenEndpointCall {
+    /// Issues or refreshes a token of `product`.
+    pub(crate) fn answer(&self, product: Product, call: TokenCall) -> Answer {
+        let req = TokenRequest {
+            product,
+            now: self.app.now(),
+            call,
+            peer: self.peer,
+            headers: &self.headers,
+            form: &self.form,
+        };
+        token(&self.app.config, &mut self.app.db(), &req)
+    }
+}
+
+impl FromRequest<Arc<App>> for TokenEndpointCall {
+    type Rejection = ApiErr;
+
+    async fn from_request(req: Request, app: &Arc<App>) -> Result<Self, ApiErr> {
+        let peer = req
+            .extensions()
+            .get::<ConnectInfo<ConnMeta>>()
+            .map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |c| c.0.addr.ip());
+        let headers = req.headers().clone();
+        let form = FormFields::from_request(req, app).await?;
+        Ok(Self {
+            app: app.clone(),
+            peer,
+            headers,
+            form,
+        })
+    }
 }
 
 fn ceil_secs(d: Duration) -> u64 {
@@ -73,7 +121,7 @@ fn check_client(
 }
 
 /// Handles a token request (issue or refresh).
-pub(crate) fn token(config: &SandboxConfig, db: &mut Db, req: &TokenRequest<'_>) -> Answer {
+fn token(config: &SandboxConfig, db: &mut Db, req: &TokenRequest<'_>) -> Answer {
     let product = req.product;
     // PP documents multipart or urlencoded; YCM and Workplace urlencoded only.
     req.form.require(match product {

@@ -8,17 +8,13 @@ mod users;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{ConnectInfo, State};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
-use http::HeaderMap;
 use serde_json::{Value, json};
 
 use crate::Product;
 use crate::app::App;
-use crate::auth::{self, TokenCall, TokenRequest};
-use crate::extract::FormFields;
-use crate::listener::ConnMeta;
+use crate::auth::{TokenCall, TokenEndpointCall};
 use crate::middleware::{Guarded, guard, require_user_agent};
 use crate::reply::{Answer, Reply};
 use crate::state::Db;
@@ -41,21 +37,8 @@ pub(crate) fn routes(app: &Arc<App>) -> Router<Arc<App>> {
 
 /// `POST /auth/openapi/v1/oauth/token`: request (`grant_type=pp_credentials`) or refresh
 /// (`grant_type=refresh_token`) an access token; the answer is enveloped.
-async fn token(
-    State(app): State<Arc<App>>,
-    ConnectInfo(conn): ConnectInfo<ConnMeta>,
-    headers: HeaderMap,
-    form: FormFields,
-) -> Answer {
-    let req = TokenRequest {
-        product: Product::PartnerPortal,
-        now: app.now(),
-        call: TokenCall::ByGrantType,
-        peer: conn.addr.ip(),
-        headers: &headers,
-        form: &form,
-    };
-    auth::token(&app.config, &mut app.db(), &req)
+async fn token(call: TokenEndpointCall) -> Answer {
+    call.answer(Product::PartnerPortal, TokenCall::ByGrantType)
 }
 
 /// The success envelope: `{code: "success", detailMessage: "", requestId, result, status: 200}`.

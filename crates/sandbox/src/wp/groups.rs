@@ -7,10 +7,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::data::{ALL_USERS_GROUP, Data};
-use super::{DEFAULT_PAGE_SIZE, body_id, group_not_found, id_list, member_not_found, success};
+use super::{Paging, body_id, group_not_found, id_list, member_not_found, success};
 use crate::app::App;
 use crate::error::{ApiErr, Code};
-use crate::extract::{JsonObject, PageReq, PathParam, Q, req_str};
+use crate::extract::{JsonObject, PathParam, Q, req_str};
 use crate::reply::Answer;
 
 impl Data {
@@ -30,20 +30,14 @@ impl Data {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct ListQuery {
-    page_no: Option<String>,
-    page_size: Option<String>,
+    #[serde(flatten)]
+    paging: Paging,
     group_name: Option<String>,
 }
 
 /// `GET /services/openapi/v1.0/user/group_list`: Query Multiple User Groups (the "All Users"
 /// group under the company name).
 pub(super) async fn list(State(app): State<Arc<App>>, Q(q): Q<ListQuery>) -> Answer {
-    let page = PageReq::parse(
-        ("pageNo", q.page_no.as_deref()),
-        ("pageSize", q.page_size.as_deref()),
-        DEFAULT_PAGE_SIZE,
-        None,
-    )?;
     let needle = q.group_name.unwrap_or_default().to_lowercase();
     let mut db = app.db();
     let list: Vec<Value> = db
@@ -53,7 +47,7 @@ pub(super) async fn list(State(app): State<Arc<App>>, Q(q): Q<ListQuery>) -> Ans
         .filter(|(_, name)| name.to_lowercase().contains(&needle))
         .map(|(id, name)| json!({"groupId": id, "groupName": name}))
         .collect();
-    let data = json!({"pageSize": page.size, "pageNo": page.number, "total": list.len(), "list": page.slice(&list)});
+    let data = q.paging.page(&list)?;
     Ok(success(&mut db, data))
 }
 

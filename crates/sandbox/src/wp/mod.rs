@@ -7,18 +7,16 @@ mod users;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{ConnectInfo, State};
 use axum::middleware::from_fn_with_state;
 use axum::routing::{delete, get, post, put};
-use http::HeaderMap;
+use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use crate::Product;
 use crate::app::App;
-use crate::auth::{self, TokenCall, TokenRequest};
+use crate::auth::{TokenCall, TokenEndpointCall};
 use crate::error::ApiErr;
-use crate::extract::FormFields;
-use crate::listener::ConnMeta;
+use crate::extract::PageReq;
 use crate::middleware::{Guarded, guard};
 use crate::reply::{Answer, Reply};
 use crate::state::Db;
@@ -53,38 +51,16 @@ pub(crate) fn routes(app: &Arc<App>) -> Router<Arc<App>> {
         .merge(api)
 }
 
-async fn token(app: &App, call: TokenCall, conn: &ConnMeta, headers: &HeaderMap, form: &FormFields) -> Answer {
-    let req = TokenRequest {
-        product: Product::Workplace,
-        now: app.now(),
-        call,
-        peer: conn.addr.ip(),
-        headers,
-        form,
-    };
-    auth::token(&app.config, &mut app.db(), &req)
-}
-
 /// `POST /services/openapi/v1.0/authentication/get_token`: `client_id`, `client_secret`, no
 /// grant type; plain JSON `{access_token, refresh_token, expires_in}`.
-async fn get_token(
-    State(app): State<Arc<App>>,
-    ConnectInfo(conn): ConnectInfo<ConnMeta>,
-    headers: HeaderMap,
-    form: FormFields,
-) -> Answer {
-    token(&app, TokenCall::WpGet, &conn, &headers, &form).await
+async fn get_token(call: TokenEndpointCall) -> Answer {
+    call.answer(Product::Workplace, TokenCall::WpGet)
 }
 
 /// `POST /services/openapi/v1.0/authentication/refresh_token`: `client_id`, `client_secret`
 /// and `refresh_token`.
-async fn refresh_token(
-    State(app): State<Arc<App>>,
-    ConnectInfo(conn): ConnectInfo<ConnMeta>,
-    headers: HeaderMap,
-    form: FormFields,
-) -> Answer {
-    token(&app, TokenCall::WpRefresh, &conn, &headers, &form).await
+async fn refresh_token(call: TokenEndpointCall) -> Answer {
+    call.answer(Product::Workplace, TokenCall::WpRefresh)
 }
 
 /// The success envelope: `{data, status: "Success", requestId}` (no `time`).
@@ -134,4 +110,25 @@ fn group_not_found(id: u64) -> ApiErr {
         crate::error::Code::GroupNotFound,
         format!("The group {id} does not exist"),
     )
+}
+
+/// Workplace's paging parameters: `pageNo` (default 1), `pageSize` (no documented default: 20).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Paging {
+    page_no: Option<String>,
+    page_size: Option<String>,
+}
+
+impl Paging {
+    /// The requested page of `items`, as the list's `data`: `{pageSize, pageNo, total, list}`.
+    fn page(&self, items: &[Value]) -> Result<Value, ApiErr> {
+        let page = PageReq::parse(
+            ("pageNo", self.page_no.as_deref()),
+            ("pageSize", self.page_size.as_deref()),
+            DEFAULT_PAGE_SIZE,
+            None,
+        )?;
+        Ok(json!({"pageSize": page.size, "pageNo": page.number, "total": items.len(), "list": page.slice(items)}))
+    }
 }

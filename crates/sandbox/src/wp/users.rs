@@ -7,10 +7,10 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::data::{Data, Member};
-use super::{DEFAULT_PAGE_SIZE, body_id, group_not_found, id_list, member_not_found, success};
+use super::{Paging, body_id, group_not_found, id_list, member_not_found, success};
 use crate::app::App;
 use crate::error::{ApiErr, Code};
-use crate::extract::{JsonObject, PageReq, PathParam, Q, is_email, opt_str, req_str};
+use crate::extract::{JsonObject, PathParam, Q, is_email, opt_str, req_str};
 use crate::reply::Answer;
 
 impl Data {
@@ -97,20 +97,14 @@ impl Data {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct ListQuery {
-    page_no: Option<String>,
-    page_size: Option<String>,
+    #[serde(flatten)]
+    paging: Paging,
     query: Option<String>,
 }
 
 /// `GET /services/openapi/v1.0/user/user_list`: Query Multiple Users (`query` matches email,
 /// name, mobile or group name).
 pub(super) async fn list(State(app): State<Arc<App>>, Q(q): Q<ListQuery>) -> Answer {
-    let page = PageReq::parse(
-        ("pageNo", q.page_no.as_deref()),
-        ("pageSize", q.page_size.as_deref()),
-        DEFAULT_PAGE_SIZE,
-        None,
-    )?;
     let needle = q.query.unwrap_or_default().to_lowercase();
     let mut db = app.db();
     let wp = &db.wp;
@@ -130,7 +124,7 @@ pub(super) async fn list(State(app): State<Arc<App>>, Q(q): Q<ListQuery>) -> Ans
         })
         .map(Member::to_json)
         .collect();
-    let data = json!({"pageSize": page.size, "pageNo": page.number, "total": list.len(), "list": page.slice(&list)});
+    let data = q.paging.page(&list)?;
     Ok(success(&mut db, data))
 }
 

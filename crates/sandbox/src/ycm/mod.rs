@@ -7,17 +7,16 @@ mod users;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{ConnectInfo, State};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post, put};
-use http::HeaderMap;
+use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::Product;
 use crate::app::App;
-use crate::auth::{self, TokenCall, TokenRequest};
-use crate::extract::FormFields;
-use crate::listener::ConnMeta;
+use crate::auth::{TokenCall, TokenEndpointCall};
+use crate::error::ApiErr;
+use crate::extract::PageReq;
 use crate::middleware::{Guarded, guard, require_user_agent};
 use crate::reply::{Answer, Reply, unix_now};
 use crate::state::Db;
@@ -44,21 +43,8 @@ pub(crate) fn routes(app: &Arc<App>) -> Router<Arc<App>> {
 
 /// `POST /dm/open_api/oauth/token`: request (`grant_type=client_credentials`) or refresh
 /// (`grant_type=refresh_token`) an access token; plain OAuth JSON, not the YCM envelope.
-async fn token(
-    State(app): State<Arc<App>>,
-    ConnectInfo(conn): ConnectInfo<ConnMeta>,
-    headers: HeaderMap,
-    form: FormFields,
-) -> Answer {
-    let req = TokenRequest {
-        product: Product::Ycm,
-        now: app.now(),
-        call: TokenCall::ByGrantType,
-        peer: conn.addr.ip(),
-        headers: &headers,
-        form: &form,
-    };
-    auth::token(&app.config, &mut app.db(), &req)
+async fn token(call: TokenEndpointCall) -> Answer {
+    call.answer(Product::Ycm, TokenCall::ByGrantType)
 }
 
 /// The success envelope: `{requestId, status: "Success", time, data?}` (writes that return
@@ -69,4 +55,25 @@ fn success(db: &mut Db, data: Option<Value>) -> Reply {
         body["data"] = data;
     }
     Reply::ok(body)
+}
+
+/// YCM's paging parameters: `pageNumber` (default 1), `pageSize` (default 10, at most 50).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Paging {
+    page_number: Option<String>,
+    page_size: Option<String>,
+}
+
+impl Paging {
+    /// The requested page of `items`, as the list's `data`: `{pageSize, pageNumber, total, list}`.
+    fn page(&self, items: &[Value]) -> Result<Value, ApiErr> {
+        let page = PageReq::parse(
+            ("pageNumber", self.page_number.as_deref()),
+            ("pageSize", self.page_size.as_deref()),
+            10,
+            Some(50),
+        )?;
+        Ok(json!({"pageSize": page.size, "pageNumber": page.number, "total": items.len(), "list": page.slice(items)}))
+    }
 }

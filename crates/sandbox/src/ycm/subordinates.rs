@@ -6,29 +6,23 @@ use axum::extract::State;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::success;
+use super::{Paging, success};
 use crate::app::App;
-use crate::extract::{PageReq, Q};
+use crate::extract::Q;
 use crate::reply::Answer;
 
 /// The query of `GET /dm/open_api/v1/user_info/subordinates`.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct ListQuery {
-    page_size: Option<String>,
-    page_number: Option<String>,
+    #[serde(flatten)]
+    paging: Paging,
     query: Option<String>,
 }
 
 /// `GET /dm/open_api/v1/user_info/subordinates`: Query All Subordinate Users (pages of 10, at
 /// most 50; `query` matches id, name or email).
 pub(super) async fn list(State(app): State<Arc<App>>, Q(q): Q<ListQuery>) -> Answer {
-    let page = PageReq::parse(
-        ("pageNumber", q.page_number.as_deref()),
-        ("pageSize", q.page_size.as_deref()),
-        10,
-        Some(50),
-    )?;
     let needle = q.query.unwrap_or_default().to_lowercase();
     let mut db = app.db();
     let list: Vec<Value> = db
@@ -51,11 +45,6 @@ pub(super) async fn list(State(app): State<Arc<App>>, Q(q): Q<ListQuery>) -> Ans
         })
         .map(|(id, name, email)| json!({"userId": id, "userName": name, "userEmail": email}))
         .collect();
-    let data = json!({
-        "pageSize": page.size,
-        "pageNumber": page.number,
-        "total": list.len(),
-        "list": page.slice(&list),
-    });
+    let data = q.paging.page(&list)?;
     Ok(success(&mut db, Some(data)))
 }

@@ -7,10 +7,10 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::data::{Data, Subscription, User};
-use super::success;
+use super::{Paging, success};
 use crate::app::App;
 use crate::error::{ApiErr, Code};
-use crate::extract::{JsonObject, PageReq, PathParam, Q, is_email, opt_int, opt_str, req_str};
+use crate::extract::{JsonObject, PathParam, Q, is_email, opt_int, opt_str, req_str};
 use crate::reply::Answer;
 
 fn user_not_found(id: u64) -> ApiErr {
@@ -45,20 +45,14 @@ impl Data {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct ListQuery {
-    page_size: Option<String>,
-    page_number: Option<String>,
+    #[serde(flatten)]
+    paging: Paging,
     sort: Option<String>,
 }
 
 /// `GET /dm/open_api/v2/users`: Query All the YCM Users (pages of 10, at most 50; `sort`
 /// `userId`/`-userId`).
 pub(super) async fn list(State(app): State<Arc<App>>, Q(q): Q<ListQuery>) -> Answer {
-    let page = PageReq::parse(
-        ("pageNumber", q.page_number.as_deref()),
-        ("pageSize", q.page_size.as_deref()),
-        10,
-        Some(50),
-    )?;
     let mut db = app.db();
     let mut users: Vec<Value> = db.ycm.users.values().map(User::to_json).collect();
     match q.sort.as_deref().unwrap_or("") {
@@ -72,12 +66,7 @@ pub(super) async fn list(State(app): State<Arc<App>>, Q(q): Q<ListQuery>) -> Ans
             ));
         }
     }
-    let data = json!({
-        "pageSize": page.size,
-        "pageNumber": page.number,
-        "total": users.len(),
-        "list": page.slice(&users),
-    });
+    let data = q.paging.page(&users)?;
     Ok(success(&mut db, Some(data)))
 }
 
