@@ -146,7 +146,7 @@ fn records<T: Serialize>(items: &[T]) -> io::Result<Vec<Map<String, Value>>> {
 
 fn table() -> Table {
     let mut t = Table::new();
-    t.load_style(presets::UTF8_HORIZONTAL_ONLY);
+    t.load_style(presets::UTF8_FULL_CONDENSED);
     if let Some((_, cols)) = console::Term::stdout().size_checked() {
         t.set_width(cols).set_content_arrangement(ContentArrangement::Dynamic);
     }
