@@ -499,6 +499,31 @@ impl<E: Endpoint> Endpoint for WithRequestId<E> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn region_flag_or_environment_wins_over_the_profile() {
+        use clap::FromArgMatches;
+        let global = |args: &[&str]| {
+            let m = crate::cli::command()
+                .try_get_matches_from(["yeastar"].iter().chain(args).chain(&["profile", "list"]))
+                .unwrap();
+            crate::cli::Cli::from_arg_matches(&m).unwrap().global
+        };
+        let settings = Settings {
+            product: Some(Product::Workplace),
+            profile: Some("p".into()),
+            doc: ProductDoc {
+                region: Some(RegionArg::Eu),
+                ..ProductDoc::default()
+            },
+        };
+        assert_eq!(settings.region(&global(&[])), Some(RegionArg::Eu));
+        assert_eq!(
+            settings.region(&global(&["--region", "global"])),
+            Some(RegionArg::Global)
+        );
+        assert_eq!(Settings::default().region(&global(&[])), None);
+    }
     use std::time::Duration;
     use yeastar_transport::{ApiError, TimeoutKind, TransportError, TransportErrorKind};
 
