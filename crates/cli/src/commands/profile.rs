@@ -130,9 +130,6 @@ fn add(ctx: &Ctx, args: ProfileAddArgs) -> CliResult {
     if args.name.trim().is_empty() {
         return Err(CliError::usage("the profile name is empty"));
     }
-    if g.region.is_some() && product != Product::Workplace {
-        return Err(CliError::usage("--region is a Workplace setting"));
-    }
     let ask = term::stdin_is_terminal();
     let client_id = match non_empty(&g.client_id) {
         Some(id) => id.to_owned(),
@@ -148,7 +145,8 @@ fn add(ctx: &Ctx, args: ProfileAddArgs) -> CliResult {
     let mut doc = ProductDoc {
         client_id: Some(client_id),
         base_url: non_empty(&g.base_url).map(str::to_owned),
-        region: g.region,
+        // Like everywhere, --region only means something to Workplace.
+        region: g.region.filter(|_| product == Product::Workplace),
         ..ProductDoc::default()
     };
     if let Some(var) = args.client_secret_env.filter(|v| !v.is_empty()) {
