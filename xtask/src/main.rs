@@ -9,6 +9,8 @@
 //!   `target/bench-build/`, skipped with `--quick`), prints the table and writes it to
 //!   BENCHMARKS.md (`--quick` writes `target/bench/BENCHMARKS-quick.md` instead, so that a
 //!   quick run never replaces the full one).
+//! - `man [--out DIR]`: man pages of `yeastar` and every subcommand (`yeastar-ycm-user-get.1`,
+//!   …), from the CLI's clap command line, into `target/man` (or DIR).
 
 mod bench;
 
@@ -25,6 +27,14 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
         Some("features") => features(),
+        Some("man") => match &args[1..] {
+            [] => man(std::path::Path::new("target/man")),
+            [flag, dir] if flag == "--out" => man(std::path::Path::new(dir)),
+            _ => {
+                eprintln!("usage: cargo xtask man [--out DIR]");
+                return ExitCode::from(2);
+            }
+        },
         Some("bench") => match args[1..] {
             [] => bench::run(false),
             [ref flag] if flag == "--quick" => bench::run(true),
@@ -34,7 +44,7 @@ fn main() -> ExitCode {
             }
         },
         _ => {
-            eprintln!("usage: cargo xtask <ci|features|bench [--quick]>");
+            eprintln!("usage: cargo xtask <ci|features|bench [--quick]|man [--out DIR]>");
             return ExitCode::from(2);
         }
     };
@@ -45,6 +55,19 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Writes the man pages into `dir` (created if missing).
+fn man(dir: &std::path::Path) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    clap_mangen::generate_to(yeastar_cli::command(), dir)
+        .map_err(|e| format!("cannot write the man pages into {}: {e}", dir.display()))?;
+    eprintln!(
+        "man pages written to {} (try: man -l {}/yeastar.1)",
+        dir.display(),
+        dir.display()
+    );
+    Ok(())
 }
 
 fn cargo(args: &[&str]) -> Result<(), String> {
@@ -131,4 +154,27 @@ fn features() -> Result<(), String> {
         eprintln!("ok: {feature} builds without the other products");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn man_pages_for_the_command_and_every_subcommand() {
+        let dir = std::env::temp_dir().join(format!("yeastar-xtask-man-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        super::man(&dir).unwrap();
+        let top = std::fs::read_to_string(dir.join("yeastar.1")).unwrap();
+        assert!(top.contains(".TH yeastar 1"), "{}", &top[..200.min(top.len())]);
+        assert!(top.contains("no\\-token\\-cache"), "the global options are documented");
+        for page in [
+            "yeastar-ycm-user-subscription.1",
+            "yeastar-profile-add.1",
+            "yeastar-workplace-auth-token.1",
+        ] {
+            let p = dir.join(page);
+            let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            assert!(text.contains("Example"), "{page}");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

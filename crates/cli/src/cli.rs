@@ -3,25 +3,35 @@
 // Parsed once per process: boxing the larger subcommands would only add noise.
 #![allow(clippy::large_enum_variant)]
 
+use std::fmt;
 use std::net::IpAddr;
 use std::path::PathBuf;
 
 use clap::builder::FalseyValueParser;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use serde::Deserialize;
+use yeastar_transport::Product;
 
 const AFTER_HELP: &str = "\
-Credentials: --access-token, or --client-id with --client-secret (each also read from its \
-YEASTAR_* environment variable; prefer the environment for secrets, command lines are visible \
-to other users). --sandbox needs none: it starts the embedded sandbox and uses its demo \
-credentials.
+Profiles: credentials and hosts per product and tenant in a config file (default \
+$XDG_CONFIG_HOME/yeastar/config.toml, else ~/.config/yeastar/config.toml); see `yeastar profile \
+add --help`. Each setting is taken from its flag, else its YEASTAR_* environment variable, else \
+the profile, else the default. Prefer the environment or the profile for secrets: command lines \
+are visible to other users. --sandbox needs none: it starts the embedded sandbox.
 
-Output: the result as pretty JSON on stdout, with the API's field names; lists print one JSON \
-array of every item, all pages read.
+Output (-o): table on a terminal, JSON otherwise; jsonl (one JSON value per line) and csv (a \
+header row of the API's field names, list items joined by ;) on request. Lists read every page.
 
 Exit codes: 0 success; 1 the API answered with an error; 2 usage error or input rejected \
 before anything was sent; 3 transport, timeout or authentication failure.
 
-Try: yeastar --sandbox partner-portal user get color123@yeastar.com";
+Example:
+  yeastar --sandbox partner-portal user get color123@yeastar.com";
+
+/// The brief list of global options under every subcommand's help (the full list is in
+/// `yeastar --help`).
+pub(crate) const GLOBAL_BRIEF: &str = "Global options (see `yeastar --help`): -o/--output, --profile, --config, --base-url, \
+--client-id, --client-secret, --access-token, --region, --sandbox, --no-token-cache";
 
 /// Administer Yeastar Partner Portal, YCM and Workplace users from the command line.
 #[derive(Debug, Parser)]
@@ -33,10 +43,30 @@ pub(crate) struct Cli {
     pub(crate) command: Command,
 }
 
-/// Options shared by every command. Each is also read from the environment; the flag wins.
-#[derive(Debug, Clone, Args)]
+/// Options shared by every command. Each is also read from the environment; the flag wins, and
+/// both win over the profile.
+#[derive(Clone, Args)]
 #[command(next_help_heading = "Global options")]
 pub(crate) struct GlobalArgs {
+    /// Output format [default: table on a terminal, else json].
+    #[arg(
+        short,
+        long,
+        global = true,
+        env = "YEASTAR_OUTPUT",
+        value_enum,
+        value_name = "FORMAT"
+    )]
+    pub(crate) output: Option<OutputFormat>,
+
+    /// The profile to use [default: the file's default_profile, else "default"].
+    #[arg(long, global = true, env = "YEASTAR_PROFILE", value_name = "NAME")]
+    pub(crate) profile: Option<String>,
+
+    /// The config file [default: $XDG_CONFIG_HOME/yeastar/config.toml].
+    #[arg(long, global = true, env = "YEASTAR_CONFIG", value_name = "PATH")]
+    pub(crate) config: Option<PathBuf>,
+
     /// Overrides the product's host (a proxy, the sandbox, a test server).
     #[arg(long, global = true, env = "YEASTAR_BASE_URL", value_name = "URL")]
     pub(crate) base_url: Option<String>,
@@ -55,7 +85,7 @@ pub(crate) struct GlobalArgs {
     #[arg(long, global = true, env = "YEASTAR_CLIENT_ID", value_name = "ID")]
     pub(crate) client_id: Option<String>,
 
-    /// The client secret that goes with --client-id (prefer the environment variable).
+    /// The client secret that goes with the client id (prefer the environment or a profile).
     #[arg(
         long,
         global = true,
@@ -69,18 +99,63 @@ pub(crate) struct GlobalArgs {
     #[arg(long, global = true, env = "YEASTAR_REGION", value_enum, value_name = "REGION")]
     pub(crate) region: Option<RegionArg>,
 
-    /// Starts the embedded sandbox in-process and talks to it with its demo credentials
-    /// (overrides --base-url and the credentials).
+    /// Starts the embedded sandbox and talks to it with its demo credentials.
     #[arg(long, global = true, env = "YEASTAR_SANDBOX", value_parser = FalseyValueParser::new())]
     pub(crate) sandbox: bool,
 
-    /// Neither reads nor writes the token cache file.
+    /// Neither reads nor writes the token cache (nor the memory of refused secrets).
     #[arg(long, global = true, env = "YEASTAR_NO_TOKEN_CACHE", value_parser = FalseyValueParser::new())]
     pub(crate) no_token_cache: bool,
 }
 
-/// `--region`.
+/// The ids of the global options, hidden from subcommands' help (listed once in `yeastar --help`).
+pub(crate) const GLOBAL_IDS: [&str; 10] = [
+    "output",
+    "profile",
+    "config",
+    "base_url",
+    "access_token",
+    "client_id",
+    "client_secret",
+    "region",
+    "sandbox",
+    "no_token_cache",
+];
+
+impl fmt::Debug for GlobalArgs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let redacted = |v: &Option<String>| v.as_ref().map(|_| "<redacted>");
+        f.debug_struct("GlobalArgs")
+            .field("output", &self.output)
+            .field("profile", &self.profile)
+            .field("config", &self.config)
+            .field("base_url", &self.base_url)
+            .field("access_token", &redacted(&self.access_token))
+            .field("client_id", &self.client_id)
+            .field("client_secret", &redacted(&self.client_secret))
+            .field("region", &self.region)
+            .field("sandbox", &self.sandbox)
+            .field("no_token_cache", &self.no_token_cache)
+            .finish()
+    }
+}
+
+/// `-o/--output`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum OutputFormat {
+    /// Pretty JSON; a list is one array.
+    Json,
+    /// One compact JSON value per line (a list: one item per line).
+    Jsonl,
+    /// A table of the columns an admin looks for first.
+    Table,
+    /// A header row of the API's field names, then one row per item.
+    Csv,
+}
+
+/// `--region`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub(crate) enum RegionArg {
     /// The global host, workplace.yeastar.com (the default).
     Global,
@@ -88,19 +163,117 @@ pub(crate) enum RegionArg {
     Eu,
 }
 
+impl RegionArg {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Self::Global => "global",
+            Self::Eu => "eu",
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Yeastar Partner Portal: subordinate users (customers), countries, billing contacts.
-    #[command(name = "partner-portal", visible_alias = "pp", subcommand)]
+    #[command(
+        name = "partner-portal",
+        visible_alias = "pp",
+        subcommand,
+        after_help = "Example:\n  yeastar pp user list"
+    )]
     PartnerPortal(PpCommand),
     /// Yeastar Central Management: users and subordinates.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = "Example:\n  yeastar ycm user get 13329")]
     Ycm(YcmCommand),
     /// Yeastar Workplace: users and groups.
-    #[command(visible_alias = "wp", subcommand)]
+    #[command(visible_alias = "wp", subcommand, after_help = "Example:\n  yeastar wp group list")]
     Workplace(WpCommand),
+    /// Profiles: credentials and hosts per product and tenant, in the config file.
+    #[command(subcommand, after_help = "Example:\n  yeastar profile add acme --product ycm")]
+    Profile(ProfileCommand),
+    /// Prints a shell completion script.
+    #[command(after_help = "Example:\n  yeastar completions bash > ~/.local/share/bash-completion/completions/yeastar")]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
     /// Serves the sandbox (a local simulator of the three clouds) until interrupted.
+    #[command(after_help = "Example:\n  yeastar sandbox --port 8080")]
     Sandbox(SandboxArgs),
+}
+
+// ------------------------------------------------------------------------------------------------
+// auth, shared by the products
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum AuthCommand {
+    /// Shows the profile, base URL and client id in use, and whether a token can be obtained
+    /// (exit 3 when the credentials are refused).
+    #[command(after_help = "Example:\n  yeastar --profile acme ycm auth status")]
+    Status,
+    /// Prints a valid access token (for curl and other tools).
+    #[command(after_help = "Example:\n  curl -H \"Authorization: Bearer $(yeastar ycm auth token)\" https://…")]
+    Token,
+}
+
+// ------------------------------------------------------------------------------------------------
+// Profiles
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ProfileCommand {
+    /// Lists the profiles of the config file.
+    #[command(after_help = "Example:\n  yeastar profile list")]
+    List,
+    /// Shows a profile's settings, secrets redacted.
+    #[command(after_help = "Example:\n  yeastar profile show acme")]
+    Show {
+        /// The profile [default: the one in use].
+        name: Option<String>,
+    },
+    /// Adds (or replaces) a product's settings in a profile; writes the file with mode 0600.
+    ///
+    /// The client id, secret, base URL and region come from --client-id, --client-secret,
+    /// --base-url and --region (or their YEASTAR_* variables); on a terminal, a missing client id
+    /// and secret are asked for (the secret without echo).
+    #[command(after_help = "Examples:\n  yeastar profile add acme --product ycm\n  \
+        yeastar profile add acme --product workplace --client-id ID --client-secret-env ACME_WP_SECRET --region eu")]
+    Add(ProfileAddArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ProfileAddArgs {
+    /// The profile name.
+    pub(crate) name: String,
+    /// The product.
+    #[arg(long, value_enum)]
+    pub(crate) product: ProductArg,
+    /// Read the secret from this environment variable at each run (nothing secret is stored).
+    #[arg(long, value_name = "VAR", conflicts_with = "client_secret_command")]
+    pub(crate) client_secret_env: Option<String>,
+    /// Run this command (with sh -c) at each run; its output is the secret.
+    #[arg(long, value_name = "CMD")]
+    pub(crate) client_secret_command: Option<String>,
+    /// Also make it the default profile.
+    #[arg(long)]
+    pub(crate) default: bool,
+}
+
+/// A product, as named in the config file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ProductArg {
+    PartnerPortal,
+    Ycm,
+    Workplace,
+}
+
+impl From<ProductArg> for Product {
+    fn from(p: ProductArg) -> Self {
+        match p {
+            ProductArg::PartnerPortal => Product::PartnerPortal,
+            ProductArg::Ycm => Product::Ycm,
+            ProductArg::Workplace => Product::Workplace,
+        }
+    }
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -109,28 +282,42 @@ pub(crate) enum Command {
 #[derive(Debug, Subcommand)]
 pub(crate) enum PpCommand {
     /// Subordinate users (customers).
-    #[command(subcommand)]
+    #[command(subcommand, after_help = "Example:\n  yeastar pp user get color123@yeastar.com")]
     User(PpUserCommand),
     /// The country list (the names `user create --country` takes).
-    #[command(subcommand)]
+    #[command(subcommand, after_help = "Example:\n  yeastar pp country list --name Chad")]
     Country(PpCountryCommand),
     /// Billing contacts.
-    #[command(name = "billing-contact", subcommand)]
+    #[command(
+        name = "billing-contact",
+        subcommand,
+        after_help = "Example:\n  yeastar pp billing-contact list"
+    )]
     BillingContact(PpBillingCommand),
+    /// Checks the credentials; prints an access token.
+    #[command(subcommand, after_help = "Example:\n  yeastar pp auth status")]
+    Auth(AuthCommand),
 }
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum PpUserCommand {
     /// Shows one user.
+    #[command(after_help = "Example:\n  yeastar pp user get color123@yeastar.com")]
     Get {
         /// The user's Yeastar ID (email address).
         yeastar_id: String,
     },
     /// Lists every subordinate user.
+    #[command(after_help = "Example:\n  yeastar pp user list -o csv > customers.csv")]
     List,
     /// Creates a user (a customer). Needs --first-name or --last-name.
+    #[command(
+        after_help = "Example:\n  yeastar pp user create --yeastar-id ada@example.com --company \"Example Ltd\" \\\n    \
+        --country Chad --first-name Ada"
+    )]
     Create(PpCreateArgs),
     /// Changes the fields given; the others are left as they are.
+    #[command(after_help = "Example:\n  yeastar pp user edit ada@example.com --city Xiamen")]
     Edit(PpEditArgs),
 }
 
@@ -148,7 +335,7 @@ pub(crate) struct PpCreateArgs {
     #[command(flatten)]
     pub(crate) profile: PpProfileArgs,
     /// Sends the user an activation email.
-    #[arg(long, value_name = "true|false")]
+    #[arg(long, value_name = "BOOL")]
     pub(crate) send_activation_email: Option<bool>,
 }
 
@@ -172,10 +359,10 @@ pub(crate) struct PpProfileArgs {
     #[arg(long)]
     pub(crate) last_name: Option<String>,
     /// Phone number.
-    #[arg(long)]
+    #[arg(long, value_name = "PHONE")]
     pub(crate) phone_number: Option<String>,
     /// State or province.
-    #[arg(long)]
+    #[arg(long, value_name = "STATE")]
     pub(crate) state_province: Option<String>,
     /// City.
     #[arg(long)]
@@ -184,10 +371,10 @@ pub(crate) struct PpProfileArgs {
     #[arg(long)]
     pub(crate) street: Option<String>,
     /// ZIP / postal code.
-    #[arg(long)]
+    #[arg(long, value_name = "ZIP")]
     pub(crate) zip_code: Option<String>,
     /// The kind of tax number.
-    #[arg(long, value_parser = ["VAT_number", "Tax_ID", "TIN_number", "RUC", "CUIT"])]
+    #[arg(long, value_name = "TYPE", value_parser = ["VAT_number", "Tax_ID", "TIN_number", "RUC", "CUIT"])]
     pub(crate) tax_type: Option<String>,
     /// Tax number.
     #[arg(long)]
@@ -219,6 +406,7 @@ impl PpProfileArgs {
 #[derive(Debug, Subcommand)]
 pub(crate) enum PpCountryCommand {
     /// Lists every country (all pages).
+    #[command(after_help = "Example:\n  yeastar pp country list --name Chad")]
     List {
         /// Only countries whose name matches.
         #[arg(long)]
@@ -229,6 +417,7 @@ pub(crate) enum PpCountryCommand {
 #[derive(Debug, Subcommand)]
 pub(crate) enum PpBillingCommand {
     /// Lists the billing contacts.
+    #[command(after_help = "Example:\n  yeastar pp billing-contact list")]
     List,
 }
 
@@ -238,21 +427,26 @@ pub(crate) enum PpBillingCommand {
 #[derive(Debug, Subcommand)]
 pub(crate) enum YcmCommand {
     /// Users.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = "Example:\n  yeastar ycm user list")]
     User(YcmUserCommand),
     /// The account's subordinate users.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = "Example:\n  yeastar ycm subordinate list")]
     Subordinate(YcmSubordinateCommand),
+    /// Checks the credentials; prints an access token.
+    #[command(subcommand, after_help = "Example:\n  yeastar ycm auth status")]
+    Auth(AuthCommand),
 }
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum YcmUserCommand {
     /// Shows one user.
+    #[command(after_help = "Example:\n  yeastar ycm user get 13329")]
     Get {
         /// The user id.
         user_id: u64,
     },
     /// Lists every user (all pages).
+    #[command(after_help = "Example:\n  yeastar ycm user list --sort -userId")]
     List {
         /// Sort order: a field, `-field` for descending (e.g. -userId).
         #[arg(long, allow_hyphen_values = true)]
@@ -260,10 +454,23 @@ pub(crate) enum YcmUserCommand {
     },
     /// Creates a user. A reseller or hosting user needs --company and the package
     /// (--total-extensions, --total-concurrent-calls, --total-recordings, --minimum-ext-per-pbx).
+    #[command(
+        after_help = "Example:\n  yeastar ycm user create --user-type my-colleague --first-name Ada --email ada@example.com"
+    )]
     Create(YcmCreateArgs),
     /// Changes the fields given; the others are left as they are.
+    #[command(
+        after_help = "Example:\n  yeastar ycm user update 13329 --company \"New Company Name\" --pbx-creation-limit unlimited"
+    )]
     Update(YcmUpdateArgs),
+    /// Sets a reseller's or hosting user's package (all four totals are required).
+    #[command(
+        after_help = "Example:\n  yeastar ycm user subscription 13329 --total-extensions 100 \\\n    \
+        --total-concurrent-calls 20 --total-recordings 10 --minimum-ext-per-pbx 5"
+    )]
+    Subscription(YcmSubscriptionArgs),
     /// Deletes users, all of one type.
+    #[command(after_help = "Example:\n  yeastar ycm user delete --user-type my-colleague 13330 13333")]
     Delete {
         /// The users' type: "My Colleague" (my-colleague), "Reseller" (reseller) or
         /// "Hosting User" (hosting-user).
@@ -304,31 +511,31 @@ pub(crate) struct YcmCreateArgs {
     /// Remark.
     #[arg(long)]
     pub(crate) remark: Option<String>,
-    /// Package: total extensions.
+    /// total extensions.
     #[arg(long, value_name = "N", help_heading = "Package")]
     pub(crate) total_extensions: Option<u32>,
-    /// Package: total concurrent calls.
+    /// total concurrent calls.
     #[arg(long, value_name = "N", help_heading = "Package")]
     pub(crate) total_concurrent_calls: Option<u32>,
-    /// Package: total recordings.
+    /// total recordings.
     #[arg(long, value_name = "N", help_heading = "Package")]
     pub(crate) total_recordings: Option<u32>,
-    /// Package: minimum extensions per PBX.
+    /// minimum extensions per PBX.
     #[arg(long, value_name = "N", help_heading = "Package")]
     pub(crate) minimum_ext_per_pbx: Option<u32>,
-    /// Package: ultimate-plan PBXs.
+    /// ultimate-plan PBXs.
     #[arg(long, value_name = "N", help_heading = "Package")]
     pub(crate) total_ultimate_plan: Option<u32>,
-    /// Package: high availability.
-    #[arg(long, value_parser = ["subscribed", "unsubscribed"], help_heading = "Package")]
+    /// high availability.
+    #[arg(long, value_name = "STATE", value_parser = ["subscribed", "unsubscribed"], help_heading = "Package")]
     pub(crate) high_availability: Option<String>,
-    /// Package: custom domains.
+    /// custom domains.
     #[arg(long, value_name = "N", help_heading = "Package")]
     pub(crate) total_custom_domains: Option<u32>,
-    /// Package: transcription.
+    /// transcription.
     #[arg(long, value_name = "N", help_heading = "Package")]
     pub(crate) total_transcription: Option<u32>,
-    /// Package: connections.
+    /// connections.
     #[arg(long, value_name = "N", help_heading = "Package")]
     pub(crate) total_connections: Option<u32>,
 }
@@ -403,9 +610,34 @@ fn parse_ycm_user_type(s: &str) -> Result<yeastar_ycm::UserType, String> {
     }
 }
 
+#[derive(Debug, Args)]
+pub(crate) struct YcmSubscriptionArgs {
+    /// The user id.
+    pub(crate) user_id: u64,
+    /// Total extensions.
+    #[arg(long, value_name = "N")]
+    pub(crate) total_extensions: u32,
+    /// Total concurrent calls.
+    #[arg(long, value_name = "N")]
+    pub(crate) total_concurrent_calls: u32,
+    /// Total recording minutes (YCM does not allow reducing them).
+    #[arg(long, value_name = "N")]
+    pub(crate) total_recordings: u32,
+    /// Minimum extensions per PBX.
+    #[arg(long, value_name = "N")]
+    pub(crate) minimum_ext_per_pbx: u32,
+    /// High availability.
+    #[arg(long, value_name = "STATE", value_parser = ["subscribed", "unsubscribed"])]
+    pub(crate) high_availability: Option<String>,
+    /// Custom domains.
+    #[arg(long, value_name = "N")]
+    pub(crate) total_custom_domains: Option<u32>,
+}
+
 #[derive(Debug, Subcommand)]
 pub(crate) enum YcmSubordinateCommand {
     /// Lists every subordinate user (all pages).
+    #[command(after_help = "Example:\n  yeastar ycm subordinate list --query acme")]
     List {
         /// A search keyword.
         #[arg(long)]
@@ -419,32 +651,44 @@ pub(crate) enum YcmSubordinateCommand {
 #[derive(Debug, Subcommand)]
 pub(crate) enum WpCommand {
     /// Users.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = "Example:\n  yeastar wp user list --query Leo")]
     User(WpUserCommand),
     /// User groups.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = "Example:\n  yeastar wp group list")]
     Group(WpGroupCommand),
+    /// Checks the credentials; prints an access token.
+    #[command(subcommand, after_help = "Example:\n  yeastar wp auth status")]
+    Auth(AuthCommand),
 }
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum WpUserCommand {
     /// Shows one user.
+    #[command(after_help = "Example:\n  yeastar wp user get 54164")]
     Get {
         /// The member id.
         member_id: u64,
     },
     /// Lists every user (all pages).
+    #[command(after_help = "Example:\n  yeastar wp user list --query \"Leo Ball\"")]
     List {
         /// A search query (name, email, …).
         #[arg(long)]
         query: Option<String>,
     },
     /// Creates a user.
+    #[command(
+        after_help = "Example:\n  yeastar wp user create --email amy@example.com --first-name Amy --group-id 1000127 \\\n    \
+        --role-name User --preferred-building-name Yeastar"
+    )]
     Create(WpCreateArgs),
     /// Changes the fields given and keeps every other field (reads the user, then writes it
-    /// back whole, as Workplace resets any field an update omits).
+    /// back whole, as Workplace resets any field an update omits). Workplace cannot return the
+    /// face image: an update may clear it unless --image is given.
+    #[command(after_help = "Example:\n  yeastar wp user update 54164 --email leo-new-email@yeastar.com")]
     Update(WpUpdateArgs),
     /// Removes a user.
+    #[command(after_help = "Example:\n  yeastar wp user delete 54199")]
     Delete {
         /// The member id.
         member_id: u64,
@@ -520,17 +764,20 @@ pub(crate) struct WpOptionalArgs {
 #[derive(Debug, Subcommand)]
 pub(crate) enum WpGroupCommand {
     /// Lists every group (all pages).
+    #[command(after_help = "Example:\n  yeastar wp group list --name Sales")]
     List {
         /// Only groups whose name matches.
         #[arg(long)]
         name: Option<String>,
     },
     /// Shows one group.
+    #[command(after_help = "Example:\n  yeastar wp group get 8")]
     Get {
         /// The group id.
         group_id: u64,
     },
     /// Creates a group.
+    #[command(after_help = "Example:\n  yeastar wp group create --name Ops --member-id 54164")]
     Create {
         /// The group name.
         #[arg(long)]
@@ -540,6 +787,7 @@ pub(crate) enum WpGroupCommand {
         member_ids: Vec<u64>,
     },
     /// Renames a group.
+    #[command(after_help = "Example:\n  yeastar wp group update 8 --name \"Sales EMEA\"")]
     Update {
         /// The group id.
         group_id: u64,
@@ -548,6 +796,7 @@ pub(crate) enum WpGroupCommand {
         name: String,
     },
     /// Deletes a group.
+    #[command(after_help = "Example:\n  yeastar wp group delete 8")]
     Delete {
         /// The group id.
         group_id: u64,
@@ -567,14 +816,70 @@ pub(crate) struct SandboxArgs {
     pub(crate) port: u16,
 }
 
+/// The command line as parsed and documented: the global options in full under `yeastar
+/// --help`, and under every subcommand only once, briefly, after its own arguments.
+pub(crate) fn command() -> clap::Command {
+    let mut cmd = Cli::command();
+    // Every subcommand gets hidden copies of the global options: still accepted everywhere
+    // (clap skips propagating an option a subcommand already has), listed only at the top.
+    let globals: Vec<clap::Arg> = cmd
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .map(|a| a.clone().hide(true))
+        .collect();
+    debug_assert_eq!(globals.len(), GLOBAL_IDS.len());
+    for sc in cmd.get_subcommands_mut() {
+        brief_globals(sc, &globals);
+    }
+    cmd
+}
+
+fn brief_globals(cmd: &mut clap::Command, globals: &[clap::Arg]) {
+    let mut c = std::mem::take(cmd).args(globals.iter().cloned());
+    c = c.help_template(format!(
+        "{{before-help}}{{about-with-newline}}\n{{usage-heading}} {{usage}}\n\n{{all-args}}{{after-help}}\n\n{GLOBAL_BRIEF}"
+    ));
+    *cmd = c;
+    for sc in cmd.get_subcommands_mut() {
+        brief_globals(sc, globals);
+    }
+}
+
+/// The command line with every option visible everywhere (for completion scripts).
+pub(crate) fn command_for_completions() -> clap::Command {
+    Cli::command()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
+    use clap::FromArgMatches;
 
     #[test]
     fn the_command_line_is_well_formed() {
         Cli::command().debug_assert();
+        command().debug_assert();
+    }
+
+    #[test]
+    fn debug_redacts_secrets() {
+        let m = command()
+            .try_get_matches_from([
+                "yeastar",
+                "--client-secret",
+                "hunter2-secret",
+                "ycm",
+                "user",
+                "get",
+                "1",
+                "--access-token",
+                "tok-123456",
+            ])
+            .unwrap();
+        let cli = Cli::from_arg_matches(&m).unwrap();
+        let dbg = format!("{cli:?}");
+        assert!(!dbg.contains("hunter2-secret") && !dbg.contains("tok-123456"), "{dbg}");
+        assert!(dbg.contains("<redacted>"), "{dbg}");
     }
 
     #[test]

@@ -1,42 +1,124 @@
-//! The token cache file: tokens kept between runs, one file per product + base URL + client id.
+//! The token cache: tokens kept between runs, one file per product + base URL + client id.
 //!
 //! - Location: `$XDG_CACHE_HOME/yeastar/` (when set to an absolute path), else
 //!   `$HOME/.cache/yeastar/`; no cache when neither is known.
-//! - Name: `<product>-<FNV-1a 64 of "product\nbase URL\nclient id", hex>.json`.
+//! - The directory is trusted only if it is owned by the user and neither group- nor
+//!   other-writable (anyone who can write it could plant or swap files); otherwise a warning, and
+//!   the run goes on without the cache. It is created with mode 0700.
+//! - Name: `<product>-<SHA-256 of "product\nbase URL\nclient id", 32 hex digits>.json`.
 //! - Content: product, base URL, client id, access token and its expiry, refresh token and its
 //!   expiry (Unix milliseconds). Never the client secret.
-//! - Written atomically (a temporary file in the same directory, then renamed), mode 0600, in a
-//!   directory created with mode 0700.
+//! - Files are opened without following symbolic links and written atomically (a temporary file
+//!   in the same directory, then renamed), mode 0600.
 //! - A missing file is silently a miss; a corrupt, foreign or unreadable one gives a warning on
 //!   stderr and is ignored; a failed write gives a warning. Never fatal.
 
 use std::fmt;
 use std::fs;
-use std::io::{self, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::io::{self, Read};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use yeastar_transport::{Product, Secret, StoredTokens, TokenStore};
 
-/// FNV-1a, 64 bits: a stable hash for file names (std's `DefaultHasher` may change between
-/// Rust releases).
-pub(crate) fn fnv1a64(data: &[u8]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in data {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    hash
-}
+use crate::config::write_private;
+use crate::term::warn;
 
-/// The cache directory: `$XDG_CACHE_HOME/yeastar` or `$HOME/.cache/yeastar`.
-pub(crate) fn cache_dir() -> Option<PathBuf> {
+/// The cache directory's location: `$XDG_CACHE_HOME/yeastar` or `$HOME/.cache/yeastar`.
+fn cache_dir_location() -> Option<PathBuf> {
     let from_env = |name: &str| std::env::var_os(name).map(PathBuf::from).filter(|p| p.is_absolute());
     from_env("XDG_CACHE_HOME")
         .or_else(|| from_env("HOME").map(|h| h.join(".cache")))
         .map(|d| d.join("yeastar"))
+}
+
+/// Why a directory is not trusted, or `None` when it is: owned by `uid`, not writable by group
+/// or others.
+fn distrust(meta: &fs::Metadata, uid: u32) -> Option<String> {
+    if !meta.is_dir() {
+        return Some("is not a directory".into());
+    }
+    if meta.uid() != uid {
+        return Some(format!("is owned by another user (uid {}, you are {uid})", meta.uid()));
+    }
+    if meta.mode() & 0o022 != 0 {
+        return Some(format!(
+            "can be written by group or others (mode {:o})",
+            meta.mode() & 0o777
+        ));
+    }
+    None
+}
+
+/// The user's cache directory, created if missing, if it can be trusted. Warns (once per
+/// process) and returns `None` when it cannot.
+pub(crate) fn trusted_cache_dir() -> Option<PathBuf> {
+    static DIR: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let Some(dir) = cache_dir_location() else {
+            tracing::debug!("no cache directory (neither XDG_CACHE_HOME nor HOME is set); tokens are not cached");
+            return None;
+        };
+        if let Err(e) = fs::DirBuilder::new().recursive(true).mode(0o700).create(&dir) {
+            warn(format_args!(
+                "not using the token cache: cannot create {}: {e}",
+                dir.display()
+            ));
+            return None;
+        }
+        let uid = rustix::process::geteuid().as_raw();
+        let why = match fs::metadata(&dir) {
+            Ok(meta) => distrust(&meta, uid),
+            Err(e) => Some(format!("cannot be read: {e}")),
+        };
+        match why {
+            None => Some(dir),
+            Some(why) => {
+                warn(format_args!(
+                    "not using the token cache: {} {why}; fix it with chmod 700 {} (and chown to yourself), \
+                     or pass --no-token-cache",
+                    dir.display(),
+                    dir.display()
+                ));
+                None
+            }
+        }
+    })
+    .clone()
+}
+
+/// The first 16 bytes of SHA-256 of `data`, in hex: a stable file-name key.
+pub(crate) fn file_key(data: &str) -> String {
+    Sha256::digest(data.as_bytes())[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Reads `path` without following a symbolic link in its last component. `Ok(None)` when it
+/// does not exist.
+pub(crate) fn read_nofollow(path: &Path, limit: u64) -> io::Result<Option<Vec<u8>>> {
+    let file = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
+        .open(path);
+    let file = match file {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) => {
+            return Err(io::Error::other("it is a symbolic link"));
+        }
+        Err(e) => return Err(e),
+    };
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::other("it is not a regular file"));
+    }
+    let mut bytes = Vec::new();
+    file.take(limit).read_to_end(&mut bytes)?;
+    Ok(Some(bytes))
 }
 
 /// The file-backed [`TokenStore`] of one product, base URL and client id.
@@ -71,27 +153,30 @@ struct CacheFile {
 }
 
 const VERSION: u32 = 1;
+/// A token file is a few hundred bytes; a bigger one is not ours.
+const MAX_FILE: u64 = 64 * 1024;
 
-fn to_millis(t: SystemTime) -> u64 {
+pub(crate) fn to_millis(t: SystemTime) -> u64 {
     t.duration_since(UNIX_EPOCH)
         .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
         .unwrap_or(0)
 }
 
-fn from_millis(ms: u64) -> SystemTime {
+pub(crate) fn from_millis(ms: u64) -> SystemTime {
     UNIX_EPOCH.checked_add(Duration::from_millis(ms)).unwrap_or(UNIX_EPOCH)
 }
 
-fn warn(message: impl fmt::Display) {
-    eprintln!("warning: {message}");
+/// The base URL as keyed: without trailing slashes.
+pub(crate) fn normalize_url(base_url: &str) -> &str {
+    base_url.trim_end_matches('/')
 }
 
 impl FileTokenStore {
     /// The store for `product` at `base_url` with `client_id`, in `dir`.
     pub(crate) fn new(dir: &Path, product: Product, base_url: &str, client_id: &str) -> Self {
-        let base_url = base_url.trim_end_matches('/').to_owned();
+        let base_url = normalize_url(base_url).to_owned();
         let key = format!("{}\n{}\n{}", product.as_str(), base_url, client_id);
-        let path = dir.join(format!("{}-{:016x}.json", product.as_str(), fnv1a64(key.as_bytes())));
+        let path = dir.join(format!("{}-{}.json", product.as_str(), file_key(&key)));
         Self {
             path,
             product: product.as_str(),
@@ -100,25 +185,15 @@ impl FileTokenStore {
         }
     }
 
-    /// The store in the user's cache directory, if there is one.
-    pub(crate) fn in_cache_dir(product: Product, base_url: &str, client_id: &str) -> Option<Self> {
-        let dir = cache_dir();
-        if dir.is_none() {
-            tracing::debug!("no cache directory (neither XDG_CACHE_HOME nor HOME is set); tokens are not cached");
-        }
-        dir.map(|d| Self::new(&d, product, base_url, client_id))
-    }
-
     /// The cache file.
-    #[cfg(test)]
     pub(crate) fn path(&self) -> &Path {
         &self.path
     }
 
     fn read(&self) -> Result<Option<StoredTokens>, String> {
-        let bytes = match fs::read(&self.path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        let bytes = match read_nofollow(&self.path, MAX_FILE) {
+            Ok(Some(b)) => b,
+            Ok(None) => return Ok(None),
             Err(e) => return Err(format!("cannot read it: {e}")),
         };
         // serde's messages may quote values from the file: report the position only.
@@ -146,8 +221,6 @@ impl FileTokenStore {
     }
 
     fn write(&self, tokens: &StoredTokens) -> io::Result<()> {
-        let dir = self.path.parent().unwrap_or_else(|| Path::new("."));
-        fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
         let file = CacheFile {
             version: VERSION,
             product: self.product.to_owned(),
@@ -159,24 +232,7 @@ impl FileTokenStore {
             refresh_expires_at: tokens.refresh_expires_at.map(to_millis),
         };
         let json = serde_json::to_vec_pretty(&file).map_err(io::Error::other)?;
-        let mut tmp_name = self.path.file_name().unwrap_or_default().to_owned();
-        tmp_name.push(format!(".tmp-{}", std::process::id()));
-        let tmp = self.path.with_file_name(tmp_name);
-        let _ = fs::remove_file(&tmp);
-        let result = (|| {
-            let mut f = fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .mode(0o600)
-                .open(&tmp)?;
-            f.write_all(&json)?;
-            f.sync_all()?;
-            fs::rename(&tmp, &self.path)
-        })();
-        if result.is_err() {
-            let _ = fs::remove_file(&tmp);
-        }
-        result
+        write_private(&self.path, &json)
     }
 }
 
@@ -206,6 +262,18 @@ impl TokenStore for FileTokenStore {
             )),
         }
     }
+
+    fn clear(&self) {
+        // Removing a symbolic link removes the link, never its target.
+        match fs::remove_file(&self.path) {
+            Ok(()) => tracing::debug!(path = %self.path.display(), "token cache cleared"),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => warn(format_args!(
+                "cannot remove the rejected token's cache file {}: {e}",
+                self.path.display()
+            )),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -213,17 +281,30 @@ mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
 
-    #[test]
-    fn fnv1a64_matches_the_reference_values() {
-        assert_eq!(fnv1a64(b""), 0xcbf29ce484222325);
-        assert_eq!(fnv1a64(b"a"), 0xaf63dc4c8601ec8c);
-        assert_eq!(fnv1a64(b"foobar"), 0x85944171f73967e8);
-    }
-
-    fn temp_dir(name: &str) -> PathBuf {
+    pub(crate) fn temp_dir(name: &str) -> PathBuf {
         let d = std::env::temp_dir().join(format!("yeastar-cli-unit-{}-{name}", std::process::id()));
         let _ = fs::remove_dir_all(&d);
+        fs::create_dir_all(&d).unwrap();
         d
+    }
+
+    fn tokens() -> (StoredTokens, SystemTime) {
+        let exp = UNIX_EPOCH + Duration::from_secs(2_000_000_000);
+        (
+            StoredTokens::new(Secret::new("at-1"), exp).with_refresh_token(Secret::new("rt-1"), Some(exp)),
+            exp,
+        )
+    }
+
+    #[test]
+    fn file_keys_are_sha256() {
+        // SHA-256("abc") = ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad
+        assert_eq!(file_key("abc"), "ba7816bf8f01cfea414140de5dae2223");
+        let store = FileTokenStore::new(Path::new("/d"), Product::Ycm, "https://h/", "id");
+        assert_eq!(
+            store.path(),
+            Path::new(&format!("/d/ycm-{}.json", file_key("ycm\nhttps://h\nid")))
+        );
     }
 
     #[test]
@@ -231,8 +312,8 @@ mod tests {
         let dir = temp_dir("roundtrip");
         let store = FileTokenStore::new(&dir, Product::Ycm, "https://ycm.yeastar.com/", "id-1");
         assert!(store.load().is_none());
-        let exp = UNIX_EPOCH + Duration::from_secs(2_000_000_000);
-        store.save(&StoredTokens::new(Secret::new("at-1"), exp).with_refresh_token(Secret::new("rt-1"), Some(exp)));
+        let (t, exp) = tokens();
+        store.save(&t);
         let mode = fs::metadata(store.path()).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
         let back = store.load().unwrap();
@@ -253,10 +334,80 @@ mod tests {
     }
 
     #[test]
+    fn clear_drops_the_file_and_only_the_file() {
+        let dir = temp_dir("clear");
+        let store = FileTokenStore::new(&dir, Product::PartnerPortal, "https://x.example", "id");
+        let (t, _) = tokens();
+        store.save(&t);
+        assert!(store.load().is_some());
+        store.clear();
+        assert!(!store.path().exists());
+        assert!(store.load().is_none());
+        // Clearing what is not there is fine.
+        store.clear();
+        // A symbolic link in its place: the link goes, the target stays.
+        let target = dir.join("target.json");
+        fs::write(&target, "keep").unwrap();
+        std::os::unix::fs::symlink(&target, store.path()).unwrap();
+        store.clear();
+        assert!(fs::symlink_metadata(store.path()).is_err());
+        assert_eq!(fs::read_to_string(&target).unwrap(), "keep");
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn symbolic_links_are_not_followed() {
+        let dir = temp_dir("symlink");
+        let store = FileTokenStore::new(&dir, Product::Ycm, "https://x.example", "id");
+        // A valid token file elsewhere, linked into place: not read.
+        let elsewhere = FileTokenStore::new(&dir.join("other"), Product::Ycm, "https://x.example", "id");
+        let (t, _) = tokens();
+        elsewhere.save(&t);
+        assert!(elsewhere.load().is_some());
+        std::os::unix::fs::symlink(elsewhere.path(), store.path()).unwrap();
+        assert!(store.load().is_none(), "the link is not followed");
+        assert_eq!(
+            read_nofollow(store.path(), MAX_FILE).unwrap_err().to_string(),
+            "it is a symbolic link"
+        );
+        // Saving replaces the link itself and leaves its target alone.
+        let before = fs::read(elsewhere.path()).unwrap();
+        store.save(&StoredTokens::new(
+            Secret::new("at-2"),
+            SystemTime::now() + Duration::from_secs(60),
+        ));
+        assert!(!fs::symlink_metadata(store.path()).unwrap().file_type().is_symlink());
+        assert_eq!(fs::read(elsewhere.path()).unwrap(), before);
+        assert_eq!(store.load().unwrap().access_token.expose(), "at-2");
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_directory_is_trusted_only_if_owned_and_not_writable_by_others() {
+        let dir = temp_dir("trust");
+        let uid = rustix::process::geteuid().as_raw();
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).unwrap();
+        let meta = || fs::metadata(&dir).unwrap();
+        assert_eq!(distrust(&meta(), uid), None);
+        // Someone else's directory.
+        let why = distrust(&meta(), uid.wrapping_add(1)).unwrap();
+        assert!(why.contains("owned by another user"), "{why}");
+        // Group- or other-writable.
+        for mode in [0o770, 0o702, 0o777] {
+            fs::set_permissions(&dir, fs::Permissions::from_mode(mode)).unwrap();
+            let why = distrust(&meta(), uid).unwrap();
+            assert!(why.contains("written by group or others"), "{mode:o}: {why}");
+        }
+        // Readable by others is fine (the files in it are 0600).
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).unwrap();
+        assert_eq!(distrust(&meta(), uid), None);
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn corrupt_files_are_ignored() {
         let dir = temp_dir("corrupt");
         let store = FileTokenStore::new(&dir, Product::PartnerPortal, "https://x.example", "id");
-        fs::create_dir_all(&dir).unwrap();
         for junk in ["", "{", "[]", "{\"version\":1}", "\u{0}\u{1}garbage"] {
             fs::write(store.path(), junk).unwrap();
             assert!(store.load().is_none(), "{junk:?}");

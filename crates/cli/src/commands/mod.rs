@@ -1,20 +1,27 @@
-//! The commands, one module per product, and what they share: errors and exit codes, how a
-//! client is configured from the global options, and write outputs with request ids.
+//! The commands, one module per product, and what they share: errors and exit codes, the
+//! context of a run (global options, profile, output format), how a client is configured, and
+//! write outputs with request ids.
 
+pub(crate) mod auth;
 pub(crate) mod partner_portal;
+pub(crate) mod profile;
 pub(crate) mod sandbox;
 pub(crate) mod workplace;
 pub(crate) mod ycm;
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, SystemTime};
 
 use yeastar_transport::{
-    ClientBuilder, Credentials, Endpoint, Error, Payload, Product, ProductSpec, Request, TokenStore,
+    AuthErrorKind, ClientBuilder, Credentials, Endpoint, Error, Payload, Product, ProductSpec, Request, TokenStore,
 };
 
-use crate::cli::GlobalArgs;
-use crate::token_cache::FileTokenStore;
+use crate::cli::{GlobalArgs, RegionArg};
+use crate::config::{Config, ProductDoc, SecretSource};
+use crate::output::Output;
+use crate::refusal::Refusals;
+use crate::token_cache::{FileTokenStore, trusted_cache_dir};
 
 /// Exit code: success.
 pub(crate) const EXIT_OK: u8 = 0;
@@ -47,26 +54,50 @@ pub(crate) fn exit_code(error: &Error) -> u8 {
     }
 }
 
+/// The authentication failure inside `error`, if it is one.
+fn auth_kind(error: &Error) -> Option<AuthErrorKind> {
+    match error {
+        Error::Auth(a) => Some(a.kind),
+        Error::RetriesExhausted { last, .. } => auth_kind(last),
+        _ => None,
+    }
+}
+
+/// What went wrong, for the hint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cause {
+    Auth(AuthErrorKind),
+    Network,
+    Other,
+}
+
 /// A failure of a command: what to print on stderr and the exit code.
 #[derive(Debug)]
 pub(crate) struct CliError {
     pub(crate) code: u8,
     pub(crate) message: String,
+    /// What to do next, where there is something to do.
+    pub(crate) hint: Option<String>,
+    pub(crate) cause: Cause,
 }
 
 impl CliError {
     pub(crate) fn usage(message: impl Into<String>) -> Self {
-        Self {
-            code: EXIT_USAGE,
-            message: message.into(),
-        }
+        Self::new(EXIT_USAGE, message)
     }
 
     pub(crate) fn new(code: u8, message: impl Into<String>) -> Self {
         Self {
             code,
             message: message.into(),
+            hint: None,
+            cause: Cause::Other,
         }
+    }
+
+    pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
     }
 }
 
@@ -78,9 +109,16 @@ impl fmt::Display for CliError {
 
 impl From<Error> for CliError {
     fn from(e: Error) -> Self {
+        let cause = match (&e, auth_kind(&e)) {
+            (_, Some(k)) => Cause::Auth(k),
+            (Error::Transport(_) | Error::Timeout { .. } | Error::RetriesExhausted { .. }, None) => Cause::Network,
+            _ => Cause::Other,
+        };
         Self {
             code: exit_code(&e),
             message: e.to_string(),
+            hint: None,
+            cause,
         }
     }
 }
@@ -93,25 +131,18 @@ impl From<std::io::Error> for CliError {
 
 pub(crate) type CliResult<T = ()> = Result<T, CliError>;
 
-/// Where and how to connect, resolved from the global options.
-pub(crate) struct Connection {
-    base_url: Option<String>,
-    credentials: Credentials,
-    store: Option<Arc<dyn TokenStore>>,
-}
-
-impl fmt::Debug for Connection {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Connection")
-            .field("base_url", &self.base_url)
-            .field("credentials", &self.credentials)
-            .field("token_cache", &self.store.is_some())
-            .finish()
-    }
-}
-
 fn non_empty(v: &Option<String>) -> Option<&str> {
     v.as_deref().filter(|s| !s.is_empty())
+}
+
+/// A time for people: RFC 3339, UTC, to the second.
+pub(crate) fn when(t: SystemTime) -> String {
+    humantime::format_rfc3339_seconds(t).to_string()
+}
+
+/// A duration for people, to the second (`9m 30s`).
+pub(crate) fn how_long(d: Duration) -> String {
+    humantime::format_duration(Duration::from_secs(d.as_secs().max(1))).to_string()
 }
 
 /// The demo credentials the sandbox accepts for `product`.
@@ -132,68 +163,316 @@ pub(crate) fn demo_credentials(product: Product) -> (&'static str, &'static str)
     }
 }
 
-impl Connection {
-    /// Resolves the connection to `product`, whose host is `default_base_url` unless
-    /// `--base-url` says otherwise. With `sandbox_url` (`--sandbox`), the sandbox and its demo
-    /// credentials win over everything, and no token cache is used.
-    pub(crate) fn resolve(
-        global: &GlobalArgs,
-        sandbox_url: Option<String>,
-        product: Product,
-        default_base_url: &str,
-    ) -> CliResult<Self> {
-        if let Some(url) = sandbox_url {
-            let (id, secret) = demo_credentials(product);
-            return Ok(Self {
-                base_url: Some(url),
-                credentials: Credentials::client(id, secret),
-                store: None,
-            });
-        }
-        let base_url = non_empty(&global.base_url).map(str::to_owned);
-        if let Some(token) = non_empty(&global.access_token) {
-            return Ok(Self {
-                base_url,
-                credentials: Credentials::access_token(token),
-                store: None,
-            });
-        }
-        match (non_empty(&global.client_id), non_empty(&global.client_secret)) {
-            (Some(id), Some(secret)) => {
-                let store: Option<Arc<dyn TokenStore>> = if global.no_token_cache {
-                    None
-                } else {
-                    let url = base_url.as_deref().unwrap_or(default_base_url);
-                    FileTokenStore::in_cache_dir(product, url, id).map(|s| Arc::new(s) as Arc<dyn TokenStore>)
-                };
-                Ok(Self {
-                    base_url,
-                    credentials: Credentials::client(id, secret),
-                    store,
-                })
-            }
-            (Some(_), None) => Err(CliError::usage(
-                "--client-id needs --client-secret (or YEASTAR_CLIENT_SECRET)",
-            )),
-            (None, Some(_)) => Err(CliError::usage(
-                "--client-secret needs --client-id (or YEASTAR_CLIENT_ID)",
-            )),
-            (None, None) => Err(CliError::usage(format!(
-                "no credentials for {product}: pass --access-token, or --client-id and --client-secret \
-                 (or set YEASTAR_ACCESS_TOKEN, or YEASTAR_CLIENT_ID and YEASTAR_CLIENT_SECRET); \
-                 or try --sandbox"
-            ))),
+/// `yeastar completions SHELL`.
+pub(crate) fn completions(shell: clap_complete::Shell) -> CliResult {
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut crate::cli::command_for_completions(), "yeastar", &mut buf);
+    crate::output::write_stdout(&String::from_utf8_lossy(&buf))
+}
+
+/// The context of one run: the global options, the config file (read when first needed), the
+/// output format, and what the connection in use was (to explain a refusal).
+pub(crate) struct Ctx {
+    pub(crate) global: GlobalArgs,
+    pub(crate) sandbox_url: Option<String>,
+    output: Output,
+    config: OnceLock<Config>,
+    active: Mutex<Option<Active>>,
+}
+
+impl fmt::Debug for Ctx {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Ctx")
+            .field("global", &self.global)
+            .field("sandbox_url", &self.sandbox_url)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The connection a command used, kept to explain its failure.
+#[derive(Debug)]
+struct Active {
+    product: Product,
+    whose: String,
+    base_url: String,
+    static_token: bool,
+    refusals: Option<Refusals>,
+}
+
+/// The settings of one product, from the flags, the environment and the profile.
+#[derive(Debug, Default)]
+pub(crate) struct Settings {
+    product: Option<Product>,
+    /// The profile in use, if any.
+    pub(crate) profile: Option<String>,
+    doc: ProductDoc,
+}
+
+impl Settings {
+    /// The Workplace region: flag or environment, else profile.
+    pub(crate) fn region(&self, global: &GlobalArgs) -> Option<RegionArg> {
+        global.region.or(self.doc.region)
+    }
+}
+
+impl Ctx {
+    pub(crate) fn new(global: GlobalArgs, sandbox_url: Option<String>) -> Self {
+        let output = Output::new(global.output);
+        Self {
+            global,
+            sandbox_url,
+            output,
+            config: OnceLock::new(),
+            active: Mutex::new(None),
         }
     }
 
-    /// Applies the connection to a client builder.
-    pub(crate) fn configure<P: ProductSpec>(self, builder: ClientBuilder<P>) -> ClientBuilder<P> {
-        let mut b = builder.credentials(self.credentials).app_name(APP_NAME);
-        if let Some(url) = self.base_url {
-            b = b.base_url(url);
+    pub(crate) fn out(&self) -> Output {
+        self.output
+    }
+
+    /// The config file, read on first use.
+    pub(crate) fn config(&self) -> CliResult<&Config> {
+        if let Some(c) = self.config.get() {
+            return Ok(c);
         }
-        if let Some(store) = self.store {
-            b = b.token_store(store);
+        let c = Config::load(self.global.config.as_deref())?;
+        Ok(self.config.get_or_init(|| c))
+    }
+
+    /// The settings of `product`: the profile's, for the flags and environment to override.
+    /// With `--sandbox`, no profile is read.
+    pub(crate) fn settings(&self, product: Product) -> CliResult<Settings> {
+        if self.sandbox_url.is_some() {
+            return Ok(Settings::default());
+        }
+        let config = self.config()?;
+        let profile = config.choose(self.global.profile.as_deref())?;
+        let doc = profile
+            .as_deref()
+            .and_then(|p| config.product(p, product))
+            .unwrap_or_default();
+        Ok(Settings {
+            product: Some(product),
+            profile,
+            doc,
+        })
+    }
+
+    /// Resolves the connection to `product`, whose host is `default_base_url` unless the flags,
+    /// the environment or the profile say otherwise. With `--sandbox`, the sandbox and its demo
+    /// credentials win over everything, and no token cache is used. A secret refused less than
+    /// ten minutes ago stops here, before anything is sent.
+    pub(crate) fn connect(
+        &self,
+        product: Product,
+        settings: Settings,
+        default_base_url: &str,
+    ) -> CliResult<Connection> {
+        debug_assert!(settings.product.is_none_or(|p| p == product));
+        let g = &self.global;
+        if let Some(url) = &self.sandbox_url {
+            let (id, secret) = demo_credentials(product);
+            return Ok(Connection {
+                product,
+                base_url: url.clone(),
+                base_url_set: true,
+                credentials: Credentials::client(id, secret),
+                store: None,
+                profile: None,
+                client_id: Some(id.to_owned()),
+                secret_from: Some("the sandbox's demo credentials".into()),
+            });
+        }
+        let whose = match &settings.profile {
+            Some(p) => format!("profile `{p}` ({})", product.as_str()),
+            None => format!("{} (no profile)", product.as_str()),
+        };
+        let doc = &settings.doc;
+        let base_override = non_empty(&g.base_url)
+            .map(str::to_owned)
+            .or_else(|| doc.base_url.clone().filter(|u| !u.is_empty()));
+        let base_url = base_override.clone().unwrap_or_else(|| default_base_url.to_owned());
+        let mut conn = Connection {
+            product,
+            base_url: base_url.clone(),
+            base_url_set: base_override.is_some(),
+            credentials: Credentials::access_token(""),
+            store: None,
+            profile: settings.profile.clone(),
+            client_id: None,
+            secret_from: None,
+        };
+        if let Some(token) = non_empty(&g.access_token) {
+            conn.credentials = Credentials::access_token(token);
+            conn.secret_from = Some("an access token (--access-token or YEASTAR_ACCESS_TOKEN)".into());
+            self.set_active(Active {
+                product,
+                whose,
+                base_url,
+                static_token: true,
+                refusals: None,
+            });
+            return Ok(conn);
+        }
+        let client_id = non_empty(&g.client_id)
+            .map(str::to_owned)
+            .or_else(|| doc.client_id.clone());
+        let secret_source = non_empty(&g.client_secret)
+            .map(|s| {
+                (
+                    SecretSource::Literal(s.to_owned()),
+                    "--client-secret or YEASTAR_CLIENT_SECRET".to_owned(),
+                )
+            })
+            .or_else(|| {
+                doc.secret_source().map(|s| {
+                    let from = match &s {
+                        SecretSource::Literal(_) => "client_secret",
+                        SecretSource::Env(_) => "client_secret_env",
+                        SecretSource::Command(_) => "client_secret_command",
+                    };
+                    (s, format!("{whose}: {from}"))
+                })
+            });
+        let (id, (source, from)) = match (client_id, secret_source) {
+            (Some(id), Some(s)) => (id, s),
+            (Some(_), None) => {
+                return Err(
+                    CliError::usage(format!("{whose}: a client id but no client secret")).with_hint(
+                        "give --client-secret (or YEASTAR_CLIENT_SECRET), or add client_secret_env or \
+                     client_secret_command to the profile",
+                    ),
+                );
+            }
+            (None, Some(_)) => {
+                return Err(CliError::usage(format!("{whose}: a client secret but no client id"))
+                    .with_hint("give --client-id (or YEASTAR_CLIENT_ID), or add client_id to the profile"));
+            }
+            (None, None) => {
+                return Err(
+                    CliError::usage(format!("no credentials for {product}: {whose} has none")).with_hint(format!(
+                        "add them to a profile (`yeastar profile add NAME --product {}`), or pass \
+                         --client-id and --client-secret (or YEASTAR_CLIENT_ID and YEASTAR_CLIENT_SECRET), \
+                         or --access-token; or try --sandbox",
+                        product.as_str()
+                    )),
+                );
+            }
+        };
+        let secret = source.resolve(&whose)?;
+        let dir = if g.no_token_cache { None } else { trusted_cache_dir() };
+        let refusals = dir
+            .as_deref()
+            .map(|d| Refusals::new(d, product, &base_url, &id, &secret));
+        if let Some(r) = refusals.as_ref().and_then(|r| r.check(SystemTime::now())) {
+            let left = r.until.duration_since(SystemTime::now()).unwrap_or_default();
+            return Err(CliError {
+                code: EXIT_TRANSPORT,
+                message: format!(
+                    "{product}: the client secret of client id {id} was refused at {}; it is not sent again \
+                     before {} (in {}), so that repeated runs do not get this IP blocked",
+                    when(r.at),
+                    when(r.until),
+                    how_long(left)
+                ),
+                hint: Some(format!(
+                    "fix the client secret of {whose} (a different secret is tried at once) and check with \
+                     `yeastar {} auth status`; --no-token-cache skips this check",
+                    product.as_str()
+                )),
+                cause: Cause::Auth(AuthErrorKind::CredentialsRejected),
+            });
+        }
+        conn.store = dir.map(|d| Arc::new(FileTokenStore::new(&d, product, &base_url, &id)));
+        conn.credentials = Credentials::client(id.clone(), secret);
+        conn.client_id = Some(id);
+        conn.secret_from = Some(from);
+        self.set_active(Active {
+            product,
+            whose,
+            base_url,
+            static_token: false,
+            refusals,
+        });
+        Ok(conn)
+    }
+
+    fn set_active(&self, active: Active) {
+        *self.active.lock().unwrap_or_else(|p| p.into_inner()) = Some(active);
+    }
+
+    /// Completes an error with what to do next, and remembers a refused secret.
+    pub(crate) fn explain(&self, mut e: CliError) -> CliError {
+        let Some(active) = self.active.lock().unwrap_or_else(|p| p.into_inner()).take() else {
+            return e;
+        };
+        let cmd = active.product.as_str();
+        match e.cause {
+            Cause::Auth(AuthErrorKind::CredentialsRejected) if e.hint.is_none() => {
+                let retry = match &active.refusals {
+                    Some(r) => format!(
+                        "; this secret is not sent again before {} (--no-token-cache skips this)",
+                        when(r.remember(SystemTime::now()))
+                    ),
+                    None => String::new(),
+                };
+                e.hint = Some(format!(
+                    "check the client id and secret of {}: `yeastar {cmd} auth status`{retry}",
+                    active.whose
+                ));
+            }
+            Cause::Auth(AuthErrorKind::TokenRejected) if active.static_token && e.hint.is_none() => {
+                e.hint = Some(format!(
+                    "the access token given is expired or wrong: get a new one (`yeastar {cmd} auth token`) or \
+                     use client credentials"
+                ));
+            }
+            Cause::Network if e.hint.is_none() => {
+                e.hint = Some(format!(
+                    "check the network and the base URL in use ({}), then try again",
+                    active.base_url
+                ));
+            }
+            _ => {}
+        }
+        e
+    }
+}
+
+/// Where and how to connect, resolved from the flags, the environment and the profile.
+pub(crate) struct Connection {
+    product: Product,
+    base_url: String,
+    /// Whether the base URL was set (else the builder's default is used).
+    base_url_set: bool,
+    credentials: Credentials,
+    store: Option<Arc<FileTokenStore>>,
+    profile: Option<String>,
+    client_id: Option<String>,
+    secret_from: Option<String>,
+}
+
+impl fmt::Debug for Connection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Connection")
+            .field("product", &self.product)
+            .field("base_url", &self.base_url)
+            .field("credentials", &self.credentials)
+            .field("token_cache", &self.store.as_ref().map(|s| s.path().to_owned()))
+            .finish_non_exhaustive()
+    }
+}
+
+impl Connection {
+    /// Applies the connection to a client builder.
+    pub(crate) fn configure<P: ProductSpec>(&self, builder: ClientBuilder<P>) -> ClientBuilder<P> {
+        let mut b = builder.credentials(self.credentials.clone()).app_name(APP_NAME);
+        if self.base_url_set {
+            b = b.base_url(self.base_url.clone());
+        }
+        if let Some(store) = &self.store {
+            b = b.token_store(store.clone() as Arc<dyn TokenStore>);
         }
         b
     }
@@ -220,6 +499,31 @@ impl<E: Endpoint> Endpoint for WithRequestId<E> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn region_flag_or_environment_wins_over_the_profile() {
+        use clap::FromArgMatches;
+        let global = |args: &[&str]| {
+            let m = crate::cli::command()
+                .try_get_matches_from(["yeastar"].iter().chain(args).chain(&["profile", "list"]))
+                .unwrap();
+            crate::cli::Cli::from_arg_matches(&m).unwrap().global
+        };
+        let settings = Settings {
+            product: Some(Product::Workplace),
+            profile: Some("p".into()),
+            doc: ProductDoc {
+                region: Some(RegionArg::Eu),
+                ..ProductDoc::default()
+            },
+        };
+        assert_eq!(settings.region(&global(&[])), Some(RegionArg::Eu));
+        assert_eq!(
+            settings.region(&global(&["--region", "global"])),
+            Some(RegionArg::Global)
+        );
+        assert_eq!(Settings::default().region(&global(&[])), None);
+    }
     use std::time::Duration;
     use yeastar_transport::{ApiError, TimeoutKind, TransportError, TransportErrorKind};
 

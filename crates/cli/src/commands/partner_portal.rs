@@ -6,13 +6,14 @@ use yeastar_partner_portal::users::{CreateUser, EditUser, TaxType};
 use yeastar_partner_portal::{Client, PartnerPortal};
 use yeastar_transport::{Product, ProductSpec};
 
-use super::{CliError, CliResult, Connection, EXIT_API, GlobalArgs, WithRequestId};
+use super::{CliError, CliResult, Ctx, EXIT_API, WithRequestId};
 use crate::cli::{
     PpBillingCommand, PpCommand, PpCountryCommand, PpCreateArgs, PpEditArgs, PpProfileArgs, PpUserCommand,
 };
-use crate::output::{object, print_json};
+use crate::output::{Output, columns, object};
+use crate::progress;
 
-pub(crate) async fn run(global: &GlobalArgs, sandbox_url: Option<String>, command: PpCommand) -> CliResult {
+pub(crate) async fn run(ctx: &Ctx, command: PpCommand) -> CliResult {
     // Check what can be checked before connecting.
     if let PpCommand::User(PpUserCommand::Edit(edit)) = &command
         && edit.company.is_none()
@@ -22,39 +23,40 @@ pub(crate) async fn run(global: &GlobalArgs, sandbox_url: Option<String>, comman
             "nothing to change: give at least one field (--company, --first-name, …)",
         ));
     }
-    let conn = Connection::resolve(
-        global,
-        sandbox_url,
-        Product::PartnerPortal,
-        PartnerPortal::DEFAULT_BASE_URL,
-    )?;
+    let product = Product::PartnerPortal;
+    let conn = ctx.connect(product, ctx.settings(product)?, PartnerPortal::DEFAULT_BASE_URL)?;
     let client = conn.configure(Client::builder()).build()?;
+    let out = ctx.out();
     match command {
-        PpCommand::User(PpUserCommand::Get { yeastar_id }) => print_json(&client.users().get(yeastar_id).await?)?,
-        PpCommand::User(PpUserCommand::List) => print_json(&client.users().list().await?)?,
+        PpCommand::User(PpUserCommand::Get { yeastar_id }) => out.one(&client.users().get(yeastar_id).await?)?,
+        PpCommand::User(PpUserCommand::List) => out.list(&client.users().list().await?, columns::PP_USER)?,
         PpCommand::User(PpUserCommand::Create(args)) => {
-            let out = client.send(&WithRequestId(create_request(args))).await?;
-            write_result(out)?;
+            let done = client.send(&WithRequestId(create_request(args))).await?;
+            write_result(out, done)?;
         }
         PpCommand::User(PpUserCommand::Edit(args)) => {
-            let out = client.send(&WithRequestId(edit_request(args))).await?;
-            write_result(out)?;
+            let done = client.send(&WithRequestId(edit_request(args))).await?;
+            write_result(out, done)?;
         }
         PpCommand::Country(PpCountryCommand::List { name }) => {
             let mut query = ListCountries::new();
             if let Some(name) = name {
                 query = query.name(name);
             }
-            print_json(&client.countries().list(query).try_collect().await?)?;
+            let all = progress::collect(client.countries().list(query), "countries").await?;
+            out.list(&all, columns::PP_COUNTRY)?;
         }
-        PpCommand::BillingContact(PpBillingCommand::List) => print_json(&client.billing().contacts().await?)?,
+        PpCommand::BillingContact(PpBillingCommand::List) => {
+            out.list(&client.billing().contacts().await?, columns::PP_BILLING_CONTACT)?;
+        }
+        PpCommand::Auth(cmd) => super::auth::run(ctx, &conn, client.transport(), cmd).await?,
     }
     Ok(())
 }
 
 /// Prints `{"result": …, "requestId": …}`; a `result` other than `true` is a failure (exit 1).
-fn write_result((result, request_id): (bool, Option<String>)) -> CliResult {
-    print_json(&object([
+fn write_result(out: Output, (result, request_id): (bool, Option<String>)) -> CliResult {
+    out.one(&object([
         ("result", Some(json!(result))),
         ("requestId", request_id.clone().map(Into::into)),
     ]))?;

@@ -1,71 +1,97 @@
 //! `yeastar workplace …`
 
+use std::io::Read;
 use std::path::Path;
 
 use yeastar_transport::Product;
 use yeastar_workplace::{
-    Client, ClientBuilderExt, CreateGroup, CreateUser, Image, ListGroups, ListUsers, Region, Role, UpdateUser,
+    Client, ClientBuilderExt, CreateGroup, CreateUser, Image, ListGroups, ListUsers, MAX_IMAGE_BYTES, Region, Role,
+    UpdateUser,
 };
 
-use super::{CliError, CliResult, Connection, GlobalArgs};
+use super::{CliError, CliResult, Connection, Ctx};
 use crate::cli::{RegionArg, WpCommand, WpCreateArgs, WpGroupCommand, WpOptionalArgs, WpUpdateArgs, WpUserCommand};
-use crate::output::print_json;
+use crate::output::columns;
+use crate::progress;
+use crate::term;
 
-pub(crate) async fn run(global: &GlobalArgs, sandbox_url: Option<String>, command: WpCommand) -> CliResult {
-    let region = match global.region {
-        Some(RegionArg::Eu) => Region::Eu,
-        Some(RegionArg::Global) | None => Region::Global,
-    };
+pub(crate) async fn run(ctx: &Ctx, command: WpCommand) -> CliResult {
     // Inputs (files included) are read and checked before connecting.
-    let connect = || -> CliResult<Client> {
-        let conn = Connection::resolve(global, sandbox_url.clone(), Product::Workplace, region.base_url())?;
-        Ok(conn.configure(Client::builder().region(region)).build()?)
+    let connect = || -> CliResult<(Connection, Client)> {
+        let settings = ctx.settings(Product::Workplace)?;
+        let region = match settings.region(&ctx.global) {
+            Some(RegionArg::Eu) => Region::Eu,
+            Some(RegionArg::Global) | None => Region::Global,
+        };
+        let conn = ctx.connect(Product::Workplace, settings, region.base_url())?;
+        let client = conn.configure(Client::builder().region(region)).build()?;
+        Ok((conn, client))
     };
+    let client = || connect().map(|(_, c)| c);
+    let out = ctx.out();
     match command {
-        WpCommand::User(WpUserCommand::Get { member_id }) => print_json(&connect()?.users().get(member_id).await?)?,
+        WpCommand::User(WpUserCommand::Get { member_id }) => out.one(&client()?.users().get(member_id).await?)?,
         WpCommand::User(WpUserCommand::List { query }) => {
             let mut q = ListUsers::new();
             if let Some(query) = query {
                 q = q.query(query);
             }
-            print_json(&connect()?.users().list(q).try_collect().await?)?;
+            let all = progress::collect(client()?.users().list(q), "users").await?;
+            out.list(&all, columns::WP_USER)?;
         }
         WpCommand::User(WpUserCommand::Create(args)) => {
             let req = create_request(args)?;
-            print_json(&connect()?.users().create(&req).await?)?;
+            out.one(&client()?.users().create(&req).await?)?;
         }
-        WpCommand::User(WpUserCommand::Update(args)) => update(connect, args).await?,
+        WpCommand::User(WpUserCommand::Update(args)) => update(ctx, client, args).await?,
         WpCommand::User(WpUserCommand::Delete { member_id }) => {
-            print_json(&connect()?.users().remove(member_id).await?)?;
+            out.one(&client()?.users().remove(member_id).await?)?;
         }
         WpCommand::Group(WpGroupCommand::List { name }) => {
             let mut q = ListGroups::new();
             if let Some(name) = name {
                 q = q.group_name(name);
             }
-            print_json(&connect()?.groups().list(q).try_collect().await?)?;
+            let all = progress::collect(client()?.groups().list(q), "groups").await?;
+            out.list(&all, columns::WP_GROUP)?;
         }
-        WpCommand::Group(WpGroupCommand::Get { group_id }) => print_json(&connect()?.groups().get(group_id).await?)?,
+        WpCommand::Group(WpGroupCommand::Get { group_id }) => out.one(&client()?.groups().get(group_id).await?)?,
         WpCommand::Group(WpGroupCommand::Create { name, member_ids }) => {
             let mut req = CreateGroup::new(name);
             if !member_ids.is_empty() {
                 req = req.member_ids(member_ids);
             }
-            print_json(&connect()?.groups().create(&req).await?)?;
+            out.one(&client()?.groups().create(&req).await?)?;
         }
         WpCommand::Group(WpGroupCommand::Update { group_id, name }) => {
-            print_json(&connect()?.groups().rename(group_id, name).await?)?;
+            out.one(&client()?.groups().rename(group_id, name).await?)?;
         }
         WpCommand::Group(WpGroupCommand::Delete { group_id }) => {
-            print_json(&connect()?.groups().delete(group_id).await?)?;
+            out.one(&client()?.groups().delete(group_id).await?)?;
+        }
+        WpCommand::Auth(cmd) => {
+            let (conn, client) = connect()?;
+            super::auth::run(ctx, &conn, client.transport(), cmd).await?;
         }
     }
     Ok(())
 }
 
+/// Reads the image file, never more than one byte past the cap (a huge file or a device is
+/// refused without being read whole).
 fn read_image(path: &Path) -> CliResult<Image> {
-    let bytes =
-        std::fs::read(path).map_err(|e| CliError::usage(format!("cannot read the image {}: {e}", path.display())))?;
+    let cannot = |e: std::io::Error| CliError::usage(format!("cannot read the image {}: {e}", path.display()));
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let cap = MAX_IMAGE_BYTES as u64;
+    let mut bytes = Vec::new();
+    file.take(cap + 1).read_to_end(&mut bytes).map_err(cannot)?;
+    if bytes.len() as u64 > cap {
+        return Err(CliError::usage(format!(
+            "the image {} is larger than {} KiB, the most Workplace accepts",
+            path.display(),
+            cap / 1024
+        )));
+    }
     Ok(Image::from_bytes(bytes)?)
 }
 
@@ -107,8 +133,9 @@ fn create_request(a: WpCreateArgs) -> CliResult<CreateUser> {
     Ok(req)
 }
 
-/// Read-modify-write through `Users::modify`: every field not given keeps its current value.
-async fn update(connect: impl FnOnce() -> CliResult<Client>, a: WpUpdateArgs) -> CliResult {
+/// Read-modify-write through `Users::modify`: every field not given keeps its current value,
+/// except the face image, which Workplace cannot return.
+async fn update(ctx: &Ctx, connect: impl FnOnce() -> CliResult<Client>, a: WpUpdateArgs) -> CliResult {
     let image = a.optional.image.as_deref().map(read_image).transpose()?;
     let o = &a.optional;
     let nothing = a.email.is_none()
@@ -126,6 +153,12 @@ async fn update(connect: impl FnOnce() -> CliResult<Client>, a: WpUpdateArgs) ->
         return Err(CliError::usage(
             "nothing to change: give at least one field (--email, --first-name, --group-id, …)",
         ));
+    }
+    if image.is_none() {
+        term::warn(
+            "Workplace cannot return a user's face image, so this update may clear it; pass --image FILE \
+             to set the image with the update",
+        );
     }
     let client = connect()?;
     let WpUpdateArgs {
@@ -158,6 +191,5 @@ async fn update(connect: impl FnOnce() -> CliResult<Client>, a: WpUpdateArgs) ->
             apply_optional!(*u, optional, image);
         })
         .await?;
-    print_json(&done)?;
-    Ok(())
+    ctx.out().one(&done)
 }

@@ -3,57 +3,91 @@
 use serde_json::json;
 use yeastar_transport::{Product, ProductSpec};
 use yeastar_ycm::{
-    Client, CreateUser, HighAvailability, ListSubordinates, ListUsers, PbxCreationLimit, ResellerPackage, UpdateUser,
-    Ycm,
+    Client, CreateUser, HighAvailability, ListSubordinates, ListUsers, PbxCreationLimit, ResellerPackage,
+    UpdateSubscription, UpdateUser, Ycm,
 };
 
-use super::{CliError, CliResult, Connection, GlobalArgs};
-use crate::cli::{PbxLimitArg, YcmCommand, YcmCreateArgs, YcmSubordinateCommand, YcmUpdateArgs, YcmUserCommand};
-use crate::output::{object, print_json, request_id_only};
+use super::{CliError, CliResult, Connection, Ctx};
+use crate::cli::{
+    PbxLimitArg, YcmCommand, YcmCreateArgs, YcmSubordinateCommand, YcmSubscriptionArgs, YcmUpdateArgs, YcmUserCommand,
+};
+use crate::output::{columns, object, request_id_only};
+use crate::progress;
 
-pub(crate) async fn run(global: &GlobalArgs, sandbox_url: Option<String>, command: YcmCommand) -> CliResult {
+pub(crate) async fn run(ctx: &Ctx, command: YcmCommand) -> CliResult {
     // Requests are built before connecting: a usage error costs no token request.
-    let connect = || -> CliResult<Client> {
-        let conn = Connection::resolve(global, sandbox_url.clone(), Product::Ycm, Ycm::DEFAULT_BASE_URL)?;
-        Ok(conn.configure(Client::builder()).build()?)
+    let connect = || -> CliResult<(Connection, Client)> {
+        let conn = ctx.connect(Product::Ycm, ctx.settings(Product::Ycm)?, Ycm::DEFAULT_BASE_URL)?;
+        let client = conn.configure(Client::builder()).build()?;
+        Ok((conn, client))
     };
+    let client = || connect().map(|(_, c)| c);
+    let out = ctx.out();
     match command {
         YcmCommand::User(YcmUserCommand::Get { user_id }) => {
-            print_json(&connect()?.users().get(user_id).await?)?;
+            out.one(&client()?.users().get(user_id).await?)?;
         }
         YcmCommand::User(YcmUserCommand::List { sort }) => {
             let mut query = ListUsers::new();
             if let Some(sort) = sort {
                 query = query.sort(sort.as_str());
             }
-            print_json(&connect()?.users().list(query).try_collect().await?)?;
+            let all = progress::collect(client()?.users().list(query), "users").await?;
+            out.list(&all, columns::YCM_USER)?;
         }
         YcmCommand::User(YcmUserCommand::Create(args)) => {
             let req = create_request(args)?;
-            let created = connect()?.users().create(req).await?;
-            print_json(&object([
+            let created = client()?.users().create(req).await?;
+            out.one(&object([
                 ("userId", Some(json!(created.user_id))),
                 ("requestId", created.result.request_id.map(Into::into)),
             ]))?;
         }
         YcmCommand::User(YcmUserCommand::Update(args)) => {
             let req = update_request(args)?;
-            let done = connect()?.users().update(req).await?;
-            print_json(&request_id_only(done.request_id))?;
+            let done = client()?.users().update(req).await?;
+            out.one(&request_id_only(done.request_id))?;
+        }
+        YcmCommand::User(YcmUserCommand::Subscription(args)) => {
+            let done = client()?
+                .users()
+                .update_subscription(subscription_request(args))
+                .await?;
+            out.one(&request_id_only(done.request_id))?;
         }
         YcmCommand::User(YcmUserCommand::Delete { user_type, user_ids }) => {
-            let done = connect()?.users().delete(user_type, user_ids).await?;
-            print_json(&request_id_only(done.request_id))?;
+            let done = client()?.users().delete(user_type, user_ids).await?;
+            out.one(&request_id_only(done.request_id))?;
         }
         YcmCommand::Subordinate(YcmSubordinateCommand::List { query }) => {
             let mut q = ListSubordinates::new();
             if let Some(k) = query {
                 q = q.query(k);
             }
-            print_json(&connect()?.subordinates().list(q).try_collect().await?)?;
+            let all = progress::collect(client()?.subordinates().list(q), "subordinates").await?;
+            out.list(&all, columns::YCM_SUBORDINATE)?;
+        }
+        YcmCommand::Auth(cmd) => {
+            let (conn, client) = connect()?;
+            super::auth::run(ctx, &conn, client.transport(), cmd).await?;
         }
     }
     Ok(())
+}
+
+/// All four totals are required by clap: a missing one is a usage error before anything is sent.
+fn subscription_request(a: YcmSubscriptionArgs) -> UpdateSubscription {
+    let mut req = UpdateSubscription::new(a.user_id, a.minimum_ext_per_pbx)
+        .total_extensions(a.total_extensions)
+        .total_concurrent_calls(a.total_concurrent_calls)
+        .total_recordings(a.total_recordings);
+    if let Some(ha) = a.high_availability {
+        req = req.high_availability(HighAvailability::from(ha.as_str()));
+    }
+    if let Some(n) = a.total_custom_domains {
+        req = req.total_custom_domains(n);
+    }
+    req
 }
 
 fn create_request(a: YcmCreateArgs) -> CliResult<CreateUser> {

@@ -184,3 +184,171 @@ impl Sb {
         self.sandbox.clear_journal();
     }
 }
+
+/// Which of the child's streams are a pseudo-terminal (the others are pipes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tty {
+    Stdout,
+    Stderr,
+    /// stdin, stdout and stderr, and the child's controlling terminal (for prompts).
+    All,
+}
+
+/// A pseudo-terminal: the master side, read by a thread into a shared buffer.
+pub struct Pty {
+    master: std::fs::File,
+    pub slave_path: std::ffi::CString,
+    buf: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Pty {
+    pub fn open() -> Self {
+        use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
+        let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).expect("a pseudo-terminal");
+        grantpt(&master).unwrap();
+        unlockpt(&master).unwrap();
+        rustix::termios::tcsetwinsize(
+            &master,
+            rustix::termios::Winsize {
+                ws_row: 50,
+                ws_col: 160,
+                ws_xpixel: 0,
+                ws_ypixel: 0,
+            },
+        )
+        .unwrap();
+        let slave_path = ptsname(&master, Vec::new()).unwrap();
+        Self {
+            master: std::fs::File::from(master),
+            slave_path,
+            buf: Default::default(),
+            reader: None,
+        }
+    }
+
+    pub fn slave(&self) -> std::fs::File {
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(self.slave_path.to_str().unwrap())
+            .unwrap()
+    }
+
+    /// Starts reading the master side (after the child has the slave side).
+    pub fn start_reading(&mut self) {
+        use std::io::Read;
+        let mut master = self.master.try_clone().unwrap();
+        let buf = self.buf.clone();
+        self.reader = Some(std::thread::spawn(move || {
+            let mut chunk = [0u8; 4096];
+            // EIO once every slave side is closed.
+            while let Ok(n) = master.read(&mut chunk) {
+                if n == 0 {
+                    break;
+                }
+                buf.lock().unwrap().extend_from_slice(&chunk[..n]);
+            }
+        }));
+    }
+
+    /// What the child wrote so far, with the terminal's \r\n turned back into \n.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.buf.lock().unwrap()).replace("\r\n", "\n")
+    }
+
+    /// Waits (at most 20 s) until the output contains `needle`.
+    pub fn wait_for(&self, needle: &str) {
+        let start = std::time::Instant::now();
+        while !self.text().contains(needle) {
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(20),
+                "waited for {needle:?}; got {:?}",
+                self.text()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+
+    /// Types `text` on the terminal's keyboard.
+    pub fn type_text(&self, text: &str) {
+        use std::io::Write;
+        (&self.master).write_all(text.as_bytes()).unwrap();
+    }
+
+    pub fn finish(mut self) -> String {
+        if let Some(r) = self.reader.take() {
+            r.join().unwrap();
+        }
+        self.text()
+    }
+}
+
+/// A child with some streams on a pseudo-terminal (and `TERM=xterm`).
+pub struct PtyChild {
+    pub child: std::process::Child,
+    pub pty: Pty,
+    _home: TempDir,
+}
+
+/// Spawns `yeastar args…` like [`run_env`], with `tty` streams on a pseudo-terminal.
+pub fn spawn_pty(args: &[&str], env: &[(&str, &str)], tty: Tty) -> PtyChild {
+    let home = TempDir::new("home");
+    let mut pty = Pty::open();
+    let mut cmd = match tty {
+        // setsid --ctty makes the terminal the child's controlling terminal (for /dev/tty).
+        Tty::All => {
+            let mut c = Command::new("setsid");
+            c.args(["--ctty", "--wait", BIN]);
+            c
+        }
+        _ => Command::new(BIN),
+    };
+    cmd.env_clear()
+        .env("HOME", home.path())
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .env("TERM", "xterm")
+        .args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    match tty {
+        Tty::Stdout => cmd.stdin(Stdio::null()).stdout(pty.slave()).stderr(Stdio::piped()),
+        Tty::Stderr => cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(pty.slave()),
+        Tty::All => cmd.stdin(pty.slave()).stdout(pty.slave()).stderr(pty.slave()),
+    };
+    let child = cmd.spawn().expect("the binary runs");
+    // Our copies of the slave side are closed with `cmd`, so the reader sees the end.
+    drop(cmd);
+    pty.start_reading();
+    PtyChild {
+        child,
+        pty,
+        _home: home,
+    }
+}
+
+/// Runs `yeastar args…` with `tty` on a pseudo-terminal; the terminal's text is in `stdout`
+/// (for `Tty::Stdout` and `Tty::All`) or `stderr` (for `Tty::Stderr`).
+pub fn run_pty(args: &[&str], env: &[(&str, &str)], tty: Tty) -> Run {
+    use std::io::Read;
+    let mut c = spawn_pty(args, env, tty);
+    let mut piped = String::new();
+    if let Some(mut s) = c.child.stdout.take() {
+        s.read_to_string(&mut piped).unwrap();
+    }
+    if let Some(mut s) = c.child.stderr.take() {
+        s.read_to_string(&mut piped).unwrap();
+    }
+    let status = c.child.wait().unwrap();
+    let term = c.pty.finish();
+    let (stdout, stderr) = match tty {
+        Tty::Stderr => (piped, term),
+        _ => (term, piped),
+    };
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout,
+        stderr,
+    }
+}
