@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use common::{WP, api_status, entries, fast_retry, pp, pp_builder, sandbox, unique, wp, wp_builder, ycm, ycm_builder};
 use yeastar::workplace::{CreateGroup, CreateUser as WpCreateUser, Role};
 use yeastar::ycm::{CreateUser as YcmCreateUser, ResellerPackage};
-use yeastar::{Error, RetryConfig, TimeoutKind, TransportErrorKind};
+use yeastar::{Error, RetryPolicy, TimeoutKind, TransportErrorKind};
 use yeastar_sandbox::{Fault, FaultRule, Method, Sandbox};
 
 const PP_GET: &str = "/user/openapi/user/v1/subordinate_user/";
@@ -253,7 +253,7 @@ async fn a_429_create_is_retried_after_retry_after_and_created_once() {
     );
     let client = pp_builder(&sb)
         .retry(
-            RetryConfig::default()
+            RetryPolicy::default()
                 .with_initial_backoff(Duration::from_secs(60))
                 .with_max_backoff(Duration::from_secs(60)),
         )

@@ -26,7 +26,7 @@ use serde_json::Value;
 use yeastar::partner_portal as pp;
 use yeastar::workplace as wp;
 use yeastar::ycm;
-use yeastar::{Credentials, Error, RetryConfig};
+use yeastar::{Credentials, Error, RetryPolicy};
 use yeastar_transport::reexports::{HeaderMap, StatusCode};
 use yeastar_transport::test_util::{Reply, ScriptedHttp};
 use yeastar_transport::{Endpoint, Envelope, Payload, PlainJson, Product, RawResponse, Request, Secret};
@@ -1085,7 +1085,7 @@ impl TokenProduct {
             }
         }));
         let credentials = Credentials::client("fuzz-client", "CLIENT-SECRET-MARKER");
-        let retry = RetryConfig::disabled();
+        let retry = RetryPolicy::disabled();
         let base = "https://fuzz.example";
         match self {
             TokenProduct::Pp => {

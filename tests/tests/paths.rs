@@ -18,7 +18,7 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 use yeastar::partner_portal::users::{GET_USER_PATH, GetUser};
 use yeastar::partner_portal::{Client, Credentials, PpEnvelope};
-use yeastar::{Error, RetryConfig};
+use yeastar::{Error, RetryPolicy};
 use yeastar_transport::{Endpoint, Request};
 
 fn total_cases() -> u64 {
@@ -265,7 +265,7 @@ fn any_id_reaches_a_real_server_as_one_segment() {
     let client = Client::builder()
         .base_url(&base)
         .credentials(Credentials::access_token("static-token"))
-        .retry(RetryConfig::disabled())
+        .retry(RetryPolicy::disabled())
         .build()
         .unwrap();
     let sent = Cell::new(0u64);

@@ -19,7 +19,7 @@ use std::time::Duration;
 use yeastar::partner_portal as pp;
 use yeastar::workplace as wp;
 use yeastar::ycm;
-use yeastar::{Credentials, Error, RetryConfig};
+use yeastar::{Credentials, Error, RetryPolicy};
 use yeastar_sandbox::{Fault, FaultRule, Method, Sandbox, SandboxConfig};
 use yeastar_transport::test_util::{RecordedRequest, Reply, ScriptedHttp};
 use yeastar_transport::{Grant, Request, Secret, StoredTokens, TokenSet, TokenStore};
@@ -72,8 +72,8 @@ impl TokenStore for RecordingStore {
     }
 }
 
-fn fast_retries() -> RetryConfig {
-    RetryConfig::default()
+fn fast_retries() -> RetryPolicy {
+    RetryPolicy::default()
         .with_max_attempts(6)
         .with_initial_backoff(Duration::from_millis(1))
         .with_max_backoff(Duration::from_millis(5))

@@ -33,7 +33,7 @@ use std::time::{Duration, Instant};
 use common::{PP_TOKEN, WP_TOKEN, YCM_TOKEN};
 use tracing_subscriber::layer::SubscriberExt;
 use yeastar::Error;
-use yeastar::RetryConfig;
+use yeastar::RetryPolicy;
 use yeastar_sandbox::{Fault, FaultRule, Sandbox, SandboxConfig};
 
 const CALLS: usize = 2_000;
@@ -316,7 +316,7 @@ async fn fault_soak_2000_mixed_calls() {
         .with_fault(rule(YCM_API, 22))
         .with_fault(rule(WP_API, 33));
     let sb = Arc::new(Sandbox::start(config).await.unwrap());
-    let retry = RetryConfig::default()
+    let retry = RetryPolicy::default()
         .with_max_attempts(4)
         .with_initial_backoff(Duration::from_millis(20))
         .with_max_backoff(Duration::from_millis(200));

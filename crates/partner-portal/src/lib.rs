@@ -60,7 +60,7 @@ pub use crate::auth::PpTokenSource;
 pub use crate::client::{Client, ClientBuilder};
 pub use crate::envelope::PpEnvelope;
 pub use yeastar_transport::{
-    ApiError, AuthError, AuthErrorKind, Credentials, Endpoint, Error, Items, Page, Pages, Result, RetryConfig, Secret,
+    ApiError, AuthError, AuthErrorKind, Credentials, Endpoint, Error, Items, Page, Pages, Result, RetryPolicy, Secret,
     Timeouts,
 };
 

@@ -131,3 +131,53 @@ pub fn deserialize_api_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<
     }
     d.deserialize_any(V)
 }
+
+/// Builder setters for optional request fields, one style for every product: each
+/// `name: Type => "apiName"` becomes `pub fn name(mut self, value: impl Into<Type>) -> Self`
+/// storing `Some(value.into())`, documented with the API's field name; `name = Type` (for
+/// numbers, so that a literal such as `50` needs no suffix) takes `value: Type`. With
+/// `on field;` first, the values go into `self.field` (a request's body struct).
+///
+/// ```
+/// #[derive(Default)]
+/// pub struct Body { first_name: Option<String>, age: Option<u32> }
+/// #[derive(Default)]
+/// pub struct UpdateThing { body: Body }
+/// impl UpdateThing {
+///     yeastar_transport::setters! {
+///         on body;
+///         first_name: String => "firstName",
+///         age = u32 => "age",
+///     }
+/// }
+/// let u = UpdateThing::default().first_name("Ada").age(36);
+/// assert_eq!(u.body.first_name.as_deref(), Some("Ada"));
+/// ```
+#[macro_export]
+macro_rules! setters {
+    (on $target:ident; $($rest:tt)*) => {
+        $crate::setters!(@items [$target] $($rest)*);
+    };
+    (@items [$($target:ident)?]) => {};
+    (@items [$($target:ident)?] $(#[$meta:meta])* $name:ident : $ty:ty => $wire:literal $(, $($rest:tt)*)?) => {
+        #[doc = concat!("Sets `", $wire, "`.")]
+        $(#[$meta])*
+        pub fn $name(mut self, value: impl ::std::convert::Into<$ty>) -> Self {
+            self.$($target.)?$name = ::std::option::Option::Some(value.into());
+            self
+        }
+        $crate::setters!(@items [$($target)?] $($($rest)*)?);
+    };
+    (@items [$($target:ident)?] $(#[$meta:meta])* $name:ident = $ty:ty => $wire:literal $(, $($rest:tt)*)?) => {
+        #[doc = concat!("Sets `", $wire, "`.")]
+        $(#[$meta])*
+        pub fn $name(mut self, value: $ty) -> Self {
+            self.$($target.)?$name = ::std::option::Option::Some(value);
+            self
+        }
+        $crate::setters!(@items [$($target)?] $($($rest)*)?);
+    };
+    ($($rest:tt)+) => {
+        $crate::setters!(@items [] $($rest)+);
+    };
+}

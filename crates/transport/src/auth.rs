@@ -2,16 +2,21 @@
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
 use http::HeaderValue;
 use tokio::time::Instant;
 
+use tokio::sync::watch;
+
 use crate::client::Client;
-use crate::error::{AuthError, AuthErrorKind, Error, Result, is_retryable_status};
+use crate::error::{ApiErrorKind, AuthError, AuthErrorKind, Error, Result, TransportError, TransportErrorKind};
+use crate::options::CallOptions;
 use crate::product::Product;
+use crate::retry::RetryPolicy;
+use crate::scrub::Scrubber;
 use crate::secret::Secret;
 
 /// How a client authenticates.
@@ -223,33 +228,48 @@ fn refresh_margin(lifetime: Duration) -> Duration {
     (lifetime / 10).min(Duration::from_secs(300))
 }
 
-struct RefreshState {
+/// How long a failed token request is remembered before the next one may be sent: 1 s after
+/// the first failure, doubling up to 60 s. Callers that hold a valid token never wait for it.
+fn failure_backoff(failures: u32) -> Duration {
+    Duration::from_secs(1u64 << failures.saturating_sub(1).min(6)).min(Duration::from_secs(60))
+}
+
+type FlightResult = Option<Result<Arc<CachedToken>>>;
+
+struct State {
     refresh_token: Option<(Secret, Option<Instant>)>,
     store_loaded: bool,
-    /// The failure of the latest flight and its number, shared with the callers that waited for it.
-    last_failure: Option<(u64, Error)>,
+    /// The token request in flight, whose result every waiter shares.
+    flight: Option<watch::Receiver<FlightResult>>,
+    /// The client secret was refused: final for this client (and so for this secret).
+    refused: Option<AuthError>,
+    /// The last transient failure, and when the next token request may be sent.
+    failure: Option<(Error, Instant)>,
+    failures: u32,
 }
 
 /// The token cache shared by every clone of a client.
 ///
 /// - Fast path: a read lock and an `Arc` clone, no await.
-/// - Single flight: one refresh at a time behind an async mutex; callers that find the token
-///   missing wait for that refresh and re-check instead of asking again. Callers that find it
-///   merely due for refresh (still valid) keep using it while another task refreshes.
-/// - A refused client-credentials request is remembered and returned to every later call
-///   without asking the server again.
+/// - One flight at a time, run as a spawned task: a caller that is dropped or times out while
+///   waiting cancels nothing, so the flight's outcome (a token, a refusal, a failure) is always
+///   recorded and the refresh token it took is never lost.
+/// - A token due for refresh but still valid is used at once; the refresh runs in the
+///   background, one attempt at a time, and after a failure no new attempt starts before a
+///   backoff interval.
+/// - Only an explicit refusal of the client secret is final; any other failure is remembered
+///   for the backoff interval and shared with the callers that need a token meanwhile.
 pub(crate) struct TokenCache {
     product: Product,
     source: Arc<dyn TokenSource>,
     client_id: String,
     client_secret: Secret,
     store: Option<Arc<dyn TokenStore>>,
+    scrubber: Arc<Scrubber>,
     current: RwLock<Option<Arc<CachedToken>>>,
-    refresh: tokio::sync::Mutex<RefreshState>,
-    failed: OnceLock<AuthError>,
+    state: Mutex<State>,
     generation: AtomicU64,
     requests: AtomicU64,
-    flights: AtomicU64,
 }
 
 impl fmt::Debug for TokenCache {
@@ -262,6 +282,10 @@ impl fmt::Debug for TokenCache {
     }
 }
 
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 impl TokenCache {
     pub(crate) fn new(
         product: Product,
@@ -269,6 +293,7 @@ impl TokenCache {
         client_id: String,
         client_secret: Secret,
         store: Option<Arc<dyn TokenStore>>,
+        scrubber: Arc<Scrubber>,
     ) -> Self {
         Self {
             product,
@@ -276,16 +301,18 @@ impl TokenCache {
             client_id,
             client_secret,
             store,
+            scrubber,
             current: RwLock::new(None),
-            refresh: tokio::sync::Mutex::new(RefreshState {
+            state: Mutex::new(State {
                 refresh_token: None,
                 store_loaded: false,
-                last_failure: None,
+                flight: None,
+                refused: None,
+                failure: None,
+                failures: 0,
             }),
-            failed: OnceLock::new(),
             generation: AtomicU64::new(0),
             requests: AtomicU64::new(0),
-            flights: AtomicU64::new(0),
         }
     }
 
@@ -293,76 +320,85 @@ impl TokenCache {
         self.requests.load(Ordering::Relaxed)
     }
 
-    fn failure(&self) -> Option<Error> {
-        self.failed.get().map(|f| Error::Auth(Box::new(f.clone())))
-    }
-
     fn current(&self) -> Option<Arc<CachedToken>> {
         self.current.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     /// A valid token, fetching or refreshing it if needed.
-    pub(crate) async fn token(&self, client: &Client) -> Result<Arc<CachedToken>> {
-        if let Some(e) = self.failure() {
-            return Err(e);
-        }
-        let now = Instant::now();
-        let current = self.current();
-        if let Some(t) = &current
-            && now < t.refresh_at
-        {
-            return Ok(t.clone());
-        }
-        let still_valid = current.filter(|t| now < t.expires_at);
-        let flights_before = self.flights.load(Ordering::Acquire);
-        let mut state = match &still_valid {
-            // Due for refresh but valid: refresh if nobody else is, otherwise keep using it.
-            Some(t) => match self.refresh.try_lock() {
-                Ok(guard) => guard,
-                Err(_) => return Ok(t.clone()),
-            },
-            None => self.refresh.lock().await,
-        };
-        // Someone may have refreshed (or failed for good) while we waited for the lock.
-        if let Some(e) = self.failure() {
-            return Err(e);
-        }
+    pub(crate) async fn token(self: &Arc<Self>, client: &Client) -> Result<Arc<CachedToken>> {
         if let Some(t) = self.current()
             && Instant::now() < t.refresh_at
         {
             return Ok(t);
         }
-        // A flight that ended while we waited failed: share its error rather than asking again,
-        // so that N callers against a failing token endpoint make one flight, not N.
-        if still_valid.is_none()
-            && let Some((flight, e)) = &state.last_failure
-            && *flight > flights_before
-        {
-            return Err(e.clone());
-        }
-        let result = self.refresh_locked(&mut state, client).await;
-        let flight = self.flights.fetch_add(1, Ordering::AcqRel) + 1;
-        state.last_failure = result.as_ref().err().map(|e| (flight, e.clone()));
-        match result {
-            Ok(t) => Ok(t),
-            Err(e) => match still_valid {
-                Some(t) if Instant::now() < t.expires_at && !matches!(e, Error::Auth(_)) => {
-                    tracing::warn!(product = self.product.as_str(), error = %e, "token refresh failed; the current token is still valid and stays in use");
-                    Ok(t)
+        let mut flight = {
+            let mut st = lock(&self.state);
+            if !st.store_loaded {
+                st.store_loaded = true;
+                self.load_from_store(&mut st);
+            }
+            let now = Instant::now();
+            let current = self.current();
+            if let Some(t) = &current
+                && now < t.refresh_at
+            {
+                return Ok(t.clone());
+            }
+            let valid = current.filter(|t| now < t.expires_at);
+            if let Some(refused) = &st.refused {
+                return valid.ok_or_else(|| Error::Auth(Box::new(refused.clone())));
+            }
+            let may_start = st.failure.as_ref().is_none_or(|(_, next)| now >= *next);
+            match (valid, st.flight.clone()) {
+                // Due for refresh but valid: use it, refresh in the background.
+                (Some(t), flight) => {
+                    if flight.is_none() && may_start {
+                        self.start_flight(&mut st, client, true);
+                    }
+                    return Ok(t);
                 }
-                _ => Err(e),
-            },
+                (None, Some(rx)) => rx,
+                (None, None) if !may_start => {
+                    let (e, _) = st.failure.as_ref().expect("may_start is false only after a failure");
+                    return Err(e.clone());
+                }
+                (None, None) => self.start_flight(&mut st, client, false),
+            }
+        };
+        match flight.wait_for(Option::is_some).await {
+            Ok(result) => result.clone().unwrap_or_else(|| Err(abandoned(self.product))),
+            Err(_) => Err(abandoned(self.product)),
         }
     }
 
-    async fn refresh_locked(&self, state: &mut RefreshState, client: &Client) -> Result<Arc<CachedToken>> {
-        if !state.store_loaded {
-            state.store_loaded = true;
-            if let Some(t) = self.load_from_store(state)? {
-                return Ok(t);
-            }
-        }
-        if let Some((refresh_token, expires_at)) = state.refresh_token.take()
+    /// Starts the one token request; `background`: a valid token is in use meanwhile, so one
+    /// attempt is enough (the next one comes after a backoff interval).
+    fn start_flight(
+        self: &Arc<Self>,
+        st: &mut State,
+        client: &Client,
+        background: bool,
+    ) -> watch::Receiver<FlightResult> {
+        let (tx, rx) = watch::channel(None);
+        st.flight = Some(rx.clone());
+        let client = if background {
+            client.with_options(CallOptions::new().retry(RetryPolicy::disabled()))
+        } else {
+            client.clone()
+        };
+        let cache = Arc::clone(self);
+        tokio::spawn(async move {
+            let result = cache.fly(&client).await;
+            cache.land(&result);
+            let _ = tx.send(Some(result));
+        });
+        rx
+    }
+
+    /// One flight: the refresh token first, the client credentials as the fallback.
+    async fn fly(&self, client: &Client) -> Result<Arc<CachedToken>> {
+        let refresh = lock(&self.state).refresh_token.take();
+        if let Some((refresh_token, expires_at)) = refresh
             && expires_at.is_none_or(|at| Instant::now() < at)
         {
             self.requests.fetch_add(1, Ordering::Relaxed);
@@ -372,12 +408,13 @@ impl TokenCache {
                 refresh_token: &refresh_token,
             };
             match self.source.fetch(client, grant).await {
-                Ok(set) => return self.install(state, set),
-                Err(e) if is_refusal(&e) => {
+                Ok(set) => return self.install(set),
+                Err(e) if refresh_refused(&e) => {
                     tracing::info!(product = self.product.as_str(), error = %e, "refresh token refused; requesting a new token with the client credentials");
                 }
                 Err(e) => {
-                    state.refresh_token = Some((refresh_token, expires_at));
+                    // Transient: keep the refresh token for the next flight.
+                    lock(&self.state).refresh_token = Some((refresh_token, expires_at));
                     return Err(e);
                 }
             }
@@ -388,8 +425,8 @@ impl TokenCache {
             client_secret: &self.client_secret,
         };
         match self.source.fetch(client, grant).await {
-            Ok(set) => self.install(state, set),
-            Err(e) if is_refusal(&e) => {
+            Ok(set) => self.install(set),
+            Err(e) if credentials_refused(&e) => {
                 let api = match &e {
                     Error::UnexpectedResponse(u) => Some(
                         crate::ApiError::new(u.product, u.status)
@@ -403,48 +440,80 @@ impl TokenCache {
                     api,
                 };
                 tracing::error!(product = self.product.as_str(), error = %failure, "client credentials rejected");
-                let _ = self.failed.set(failure.clone());
+                lock(&self.state).refused = Some(failure.clone());
                 Err(Error::Auth(Box::new(failure)))
             }
             Err(e) => Err(e),
         }
     }
 
-    fn load_from_store(&self, state: &mut RefreshState) -> Result<Option<Arc<CachedToken>>> {
-        let Some(stored) = self.store.as_ref().and_then(|s| s.load()) else {
-            return Ok(None);
-        };
-        let now_wall = SystemTime::now();
-        let now = Instant::now();
-        if let (Some(rt), exp) = (stored.refresh_token.clone(), stored.refresh_expires_at) {
-            match exp.map(|e| e.duration_since(now_wall)) {
-                Some(Err(_)) => {}
-                Some(Ok(left)) => state.refresh_token = Some((rt, Some(now + clamp_lifetime(left)))),
-                None => state.refresh_token = Some((rt, None)),
+    /// Records a flight's outcome.
+    fn land(&self, result: &Result<Arc<CachedToken>>) {
+        let mut st = lock(&self.state);
+        st.flight = None;
+        match result {
+            Ok(_) => {
+                st.failure = None;
+                st.failures = 0;
+            }
+            Err(Error::Auth(_)) => {}
+            Err(e) => {
+                st.failures = st.failures.saturating_add(1);
+                let wait = failure_backoff(st.failures);
+                tracing::warn!(product = self.product.as_str(), error = %e, retry_in_ms = wait.as_millis() as u64, "token request failed");
+                st.failure = Some((e.clone(), Instant::now() + wait));
             }
         }
+    }
+
+    fn load_from_store(&self, st: &mut State) {
+        let Some(store) = &self.store else { return };
+        let Some(stored) = store.load() else { return };
+        let now_wall = SystemTime::now();
+        let now = Instant::now();
+        if let Some(rt) = stored.refresh_token.clone() {
+            self.scrubber.add_token(&rt);
+            match stored.refresh_expires_at.map(|e| e.duration_since(now_wall)) {
+                Some(Err(_)) => {}
+                Some(Ok(left)) => st.refresh_token = Some((rt, Some(now + clamp_lifetime(left)))),
+                None => st.refresh_token = Some((rt, None)),
+            }
+        }
+        self.scrubber.add_token(&stored.access_token);
         let Ok(left) = stored.access_expires_at.duration_since(now_wall) else {
-            return Ok(None);
+            return;
         };
         let left = clamp_lifetime(left);
         // The lifetime is unknown here; use the remaining time for the margin.
         let refresh_at = now + left - refresh_margin(left);
         if refresh_at <= now {
-            return Ok(None);
+            return;
         }
+        // A stored token that cannot be a header value is dropped, and a new one fetched.
+        let Ok(header) = bearer_header(&stored.access_token) else {
+            tracing::warn!(
+                product = self.product.as_str(),
+                "the stored access token is not a valid header value; discarding it"
+            );
+            store.clear();
+            return;
+        };
         let token = Arc::new(CachedToken {
-            header: bearer_header(&stored.access_token)?,
+            header,
             secret: stored.access_token.clone(),
             expires_at_wall: stored.access_expires_at,
             generation: self.generation.fetch_add(1, Ordering::Relaxed) + 1,
             refresh_at,
             expires_at: now + left,
         });
-        *self.current.write().unwrap_or_else(|p| p.into_inner()) = Some(token.clone());
-        Ok(Some(token))
+        *self.current.write().unwrap_or_else(|p| p.into_inner()) = Some(token);
     }
 
-    fn install(&self, state: &mut RefreshState, set: TokenSet) -> Result<Arc<CachedToken>> {
+    fn install(&self, set: TokenSet) -> Result<Arc<CachedToken>> {
+        self.scrubber.add_token(&set.access_token);
+        if let Some(rt) = &set.refresh_token {
+            self.scrubber.add_token(rt);
+        }
         // A token that cannot be a header value is a broken answer, not a configuration mistake.
         let header = bearer_header(&set.access_token).map_err(|_| {
             Error::Decode(Box::new(crate::error::DecodeError {
@@ -467,7 +536,7 @@ impl TokenCache {
             refresh_at: now + lifetime - refresh_margin(lifetime),
             expires_at: now + lifetime,
         });
-        state.refresh_token = set
+        lock(&self.state).refresh_token = set
             .refresh_token
             .clone()
             .map(|rt| (rt, refresh_lifetime.map(|d| now + d)));
@@ -483,25 +552,52 @@ impl TokenCache {
         Ok(token)
     }
 
-    /// Drops `token` if it is still the current one (so that many concurrent 401s cause one
-    /// refresh, not many).
+    /// Drops `token`, which the API rejected, if it is still the current one (so that many
+    /// concurrent 401s cause one refresh, not many), and forgets it in the token store.
     pub(crate) fn invalidate(&self, token: &CachedToken) {
         let mut current = self.current.write().unwrap_or_else(|p| p.into_inner());
         if current.as_ref().is_some_and(|c| c.generation == token.generation) {
             *current = None;
+            drop(current);
+            if let Some(store) = &self.store {
+                store.clear();
+            }
         }
     }
 }
 
-/// Whether a token endpoint's answer is a refusal (wrong credentials, revoked refresh token),
-/// as opposed to a transient failure worth asking again later.
-///
-/// A 4xx answer that is not JSON (a proxy's 401/403 page) counts as a refusal too: asking again
-/// would only add to the failed authentications YCM counts before blocking the IP.
-fn is_refusal(e: &Error) -> bool {
+fn abandoned(product: Product) -> Error {
+    TransportError::new(
+        TransportErrorKind::Other,
+        "the token request was abandoned (the runtime shut down)",
+    )
+    .with_product(product)
+    .into()
+}
+
+/// Whether the token endpoint refused the client id and secret explicitly: HTTP 401, OAuth
+/// `invalid_client`/`unauthorized_client`, or the product's refusal code. Anything else (a
+/// WAF's HTML 403, a proxy's 404, `200 {"errmsg":"system busy"}`, timeouts) is transient.
+fn credentials_refused(e: &Error) -> bool {
     match e {
-        Error::Api(api) => !is_retryable_status(api.status),
-        Error::UnexpectedResponse(u) => (400..500).contains(&u.status) && !is_retryable_status(u.status),
+        Error::Api(api) => api.kind == ApiErrorKind::CredentialsRefused,
+        Error::UnexpectedResponse(u) => u.status == 401,
+        Error::Auth(_) => true,
+        _ => false,
+    }
+}
+
+/// Whether the token endpoint refused a refresh token (expired, revoked, unknown): then the
+/// client credentials are tried at once. A JSON 4xx answer (other than 408/429) or an explicit
+/// code counts; transient failures keep the refresh token for the next flight.
+fn refresh_refused(e: &Error) -> bool {
+    match e {
+        Error::Api(api) => {
+            matches!(api.kind, ApiErrorKind::CredentialsRefused | ApiErrorKind::TokenRejected)
+                || api.code.as_deref() == Some("invalid_grant")
+                || ((400..500).contains(&api.status) && !matches!(api.status, 408 | 429))
+        }
+        Error::UnexpectedResponse(u) => u.status == 401,
         Error::Auth(_) => true,
         _ => false,
     }
@@ -516,6 +612,13 @@ mod tests {
         assert_eq!(refresh_margin(Duration::from_secs(1800)), Duration::from_secs(180));
         assert_eq!(refresh_margin(Duration::from_secs(86400)), Duration::from_secs(300));
         assert_eq!(refresh_margin(Duration::from_secs(1)), Duration::from_millis(100));
+    }
+
+    #[test]
+    fn failure_backoff_doubles_to_a_minute() {
+        let waits: Vec<u64> = (1..=9).map(|n| failure_backoff(n).as_secs()).collect();
+        assert_eq!(waits, [1, 2, 4, 8, 16, 32, 60, 60, 60]);
+        assert_eq!(failure_backoff(u32::MAX), Duration::from_secs(60));
     }
 
     #[test]

@@ -14,13 +14,18 @@ use http::{HeaderValue, Uri};
 use tokio::time::Instant;
 use tracing::Instrument;
 
-use crate::auth::{AccessToken, Credentials, CredentialsRepr, TokenCache, TokenSource, TokenStore, bearer_header};
-use crate::envelope::{Envelope, Payload, RawResponse};
-use crate::error::{AuthError, AuthErrorKind, Error, Result, TimeoutKind, TransportErrorKind, is_retryable_status};
+use crate::auth::{
+    AccessToken, CachedToken, Credentials, CredentialsRepr, TokenCache, TokenSource, TokenStore, bearer_header,
+};
+use crate::envelope::{Envelope, Meta, RawResponse};
+use crate::error::{ApiError, ApiErrorKind, AuthError, AuthErrorKind, Error, Result, TimeoutKind};
 use crate::http::HttpSend;
-use crate::product::{Product, ProductSpec};
+use crate::options::CallOptions;
+use crate::paging::{ListEndpoint, Pages};
+use crate::product::{ErrorCodes, Product, ProductSpec};
 use crate::request::{Body, Endpoint, Request};
-use crate::retry::{RetryConfig, retry_after};
+use crate::retry::{Decision, RetryPolicy, classify, may_have_taken_effect, retry_after};
+use crate::scrub::Scrubber;
 use crate::secret::Secret;
 
 /// Time limits. All have finite defaults, so a call can never hang.
@@ -68,6 +73,26 @@ impl Timeouts {
         self.total = d;
         self
     }
+
+    /// Zero is refused; anything longer than a year is taken as a year (so that no deadline
+    /// arithmetic can overflow, whatever the setting).
+    fn checked(self) -> std::result::Result<Self, String> {
+        const YEAR: Duration = Duration::from_secs(365 * 24 * 3600);
+        for (name, d) in [
+            ("connect", self.connect),
+            ("attempt", self.attempt),
+            ("total", self.total),
+        ] {
+            if d.is_zero() {
+                return Err(format!("the {name} timeout must be greater than zero"));
+            }
+        }
+        Ok(Self {
+            connect: self.connect.min(YEAR),
+            attempt: self.attempt.min(YEAR),
+            total: self.total.min(YEAR),
+        })
+    }
 }
 
 /// The validated configuration of a client (secrets are not part of it).
@@ -83,7 +108,7 @@ pub struct Config {
     /// Time limits.
     pub timeouts: Timeouts,
     /// Retry policy.
-    pub retry: RetryConfig,
+    pub retry: RetryPolicy,
     /// The largest response body read; a larger one ends the attempt with an error.
     pub max_body_bytes: usize,
 }
@@ -113,7 +138,7 @@ pub struct ClientBuilder<P: ProductSpec> {
     credentials: Option<Credentials>,
     app_name: Option<String>,
     timeouts: Timeouts,
-    retry: RetryConfig,
+    retry: RetryPolicy,
     max_body_bytes: usize,
     allow_insecure_http: bool,
     http: Option<Arc<dyn HttpSend>>,
@@ -124,9 +149,10 @@ pub struct ClientBuilder<P: ProductSpec> {
 
 impl<P: ProductSpec> fmt::Debug for ClientBuilder<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let base = self.base_url.as_deref().unwrap_or(&self.default_base_url);
         f.debug_struct("ClientBuilder")
             .field("product", &P::PRODUCT)
-            .field("base_url", &self.base_url.as_deref().unwrap_or(&self.default_base_url))
+            .field("base_url", &redact_userinfo(base))
             .field("credentials", &self.credentials)
             .field("app_name", &self.app_name)
             .field("timeouts", &self.timeouts)
@@ -152,7 +178,7 @@ impl<P: ProductSpec> ClientBuilder<P> {
             credentials: None,
             app_name: None,
             timeouts: Timeouts::default(),
-            retry: RetryConfig::default(),
+            retry: RetryPolicy::default(),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             allow_insecure_http: false,
             http: None,
@@ -171,6 +197,7 @@ impl<P: ProductSpec> ClientBuilder<P> {
 
     /// Replaces the product's default host (used by product crates for regions); an explicit
     /// [`base_url`](Self::base_url) still wins.
+    #[doc(hidden)]
     pub fn default_base_url(mut self, url: impl Into<Cow<'static, str>>) -> Self {
         self.default_base_url = url.into();
         self
@@ -214,7 +241,7 @@ impl<P: ProductSpec> ClientBuilder<P> {
     }
 
     /// Sets the retry policy.
-    pub fn retry(mut self, retry: RetryConfig) -> Self {
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
         self
     }
@@ -254,20 +281,12 @@ impl<P: ProductSpec> ClientBuilder<P> {
         self.build_transport().map(P::Client::from)
     }
 
-    /// Validates the configuration and builds the transport client.
-    pub fn build_transport(self) -> Result<Client> {
+    fn build_transport(self) -> Result<Client> {
         let product = P::PRODUCT;
         let raw_url = self.base_url.as_deref().unwrap_or(&self.default_base_url);
         let base_url = validate_base_url(raw_url, self.allow_insecure_http)?;
-        let t = self.timeouts;
-        for (name, d) in [("connect", t.connect), ("attempt", t.attempt), ("total", t.total)] {
-            if d.is_zero() {
-                return Err(Error::Config(format!("the {name} timeout must be greater than zero")));
-            }
-        }
-        if self.retry.max_attempts == 0 {
-            return Err(Error::Config("retry.max_attempts must be at least 1".into()));
-        }
+        let timeouts = self.timeouts.checked().map_err(Error::Config)?;
+        self.retry.validate().map_err(Error::Config)?;
         if self.max_body_bytes == 0 {
             return Err(Error::Config("max_body_bytes must be greater than zero".into()));
         }
@@ -280,7 +299,7 @@ impl<P: ProductSpec> ClientBuilder<P> {
         };
         let user_agent_header = HeaderValue::try_from(user_agent.as_str())
             .map_err(|_| Error::Config(format!("the app name {:?} is not a valid header value", self.app_name)))?;
-        let auth = match self.credentials.map(|c| c.0) {
+        let (auth, scrubber) = match self.credentials.map(|c| c.0) {
             None => {
                 return Err(Error::Config(
                     "credentials are required (client id and secret, or an access token)".into(),
@@ -290,7 +309,8 @@ impl<P: ProductSpec> ClientBuilder<P> {
                 if t.is_empty() {
                     return Err(Error::Config("the access token is empty".into()));
                 }
-                Auth::Static(bearer_header(&t)?, t)
+                let scrubber = Arc::new(Scrubber::new(Some(&t)));
+                (Auth::Static(bearer_header(&t)?, t), scrubber)
             }
             Some(CredentialsRepr::Client {
                 client_id,
@@ -301,19 +321,22 @@ impl<P: ProductSpec> ClientBuilder<P> {
                         "the client id and client secret must not be empty".into(),
                     ));
                 }
+                let scrubber = Arc::new(Scrubber::new(Some(&client_secret)));
                 let source = self.token_source.unwrap_or_else(P::token_source);
-                Auth::Cache(Box::new(TokenCache::new(
+                let cache = TokenCache::new(
                     product,
                     source,
                     client_id,
                     client_secret,
                     self.token_store,
-                )))
+                    scrubber.clone(),
+                );
+                (Auth::Cache(Arc::new(cache)), scrubber)
             }
         };
         let http = match self.http {
             Some(h) => h,
-            None => default_http(t.connect)?,
+            None => default_http(timeouts.connect)?,
         };
         let base = split_base(&base_url)?;
         Ok(Client {
@@ -322,15 +345,23 @@ impl<P: ProductSpec> ClientBuilder<P> {
                     product,
                     base_url,
                     user_agent,
-                    timeouts: t,
-                    retry: self.retry,
+                    timeouts,
+                    retry: self.retry.clone(),
                     max_body_bytes: self.max_body_bytes,
+                },
+                defaults: CallSettings {
+                    timeouts,
+                    retry: self.retry,
+                    invalid: None,
                 },
                 base,
                 user_agent: user_agent_header,
                 http,
                 auth,
+                codes: P::ERROR_CODES,
+                scrubber,
             }),
+            settings: None,
         })
     }
 }
@@ -347,11 +378,32 @@ fn default_http(_connect: Duration) -> Result<Arc<dyn HttpSend>> {
     ))
 }
 
+/// `raw` with anything between `://` and `@` replaced, for error messages: a base URL with a
+/// user name and password must never be echoed.
+fn redact_userinfo(raw: &str) -> Cow<'_, str> {
+    let Some(scheme_end) = raw.find("://").map(|i| i + 3) else {
+        return Cow::Borrowed(raw);
+    };
+    let authority_end = raw[scheme_end..]
+        .find(['/', '?', '#'])
+        .map_or(raw.len(), |i| scheme_end + i);
+    match raw[scheme_end..authority_end].rfind('@') {
+        Some(at) => Cow::Owned(format!("{}[redacted]{}", &raw[..scheme_end], &raw[scheme_end + at..])),
+        None => Cow::Borrowed(raw),
+    }
+}
+
 fn validate_base_url(raw: &str, allow_insecure_http: bool) -> Result<String> {
-    let url = url::Url::parse(raw).map_err(|e| Error::Config(format!("invalid base URL {raw:?}: {e}")))?;
+    let shown = redact_userinfo(raw);
+    let url = url::Url::parse(raw).map_err(|e| Error::Config(format!("invalid base URL {shown:?}: {e}")))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::Config(format!(
+            "the base URL {shown:?} must not contain a user name or password"
+        )));
+    }
     let host = url
         .host()
-        .ok_or_else(|| Error::Config(format!("the base URL {raw:?} has no host")))?;
+        .ok_or_else(|| Error::Config(format!("the base URL {shown:?} has no host")))?;
     let loopback = match host {
         url::Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
         url::Host::Ipv4(ip) => IpAddr::V4(ip).is_loopback(),
@@ -362,14 +414,11 @@ fn validate_base_url(raw: &str, allow_insecure_http: bool) -> Result<String> {
         "http" if loopback || allow_insecure_http => {}
         "http" => {
             return Err(Error::Config(format!(
-                "the base URL {raw:?} is plain http: tokens would travel unencrypted; use https, \
+                "the base URL {shown:?} is plain http: tokens would travel unencrypted; use https, \
                  a loopback host, or allow_insecure_http(true)"
             )));
         }
         other => return Err(Error::Config(format!("the base URL scheme {other:?} is not http(s)"))),
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(Error::Config("the base URL must not contain user info".into()));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(Error::Config("the base URL must not have a query or fragment".into()));
@@ -395,7 +444,7 @@ fn split_base(base_url: &str) -> Result<BaseUri> {
 
 enum Auth {
     Static(HeaderValue, Secret),
-    Cache(Box<TokenCache>),
+    Cache(Arc<TokenCache>),
 }
 
 /// The base URL split once, at build time.
@@ -406,12 +455,24 @@ struct BaseUri {
     path: String,
 }
 
+/// Time limits and retry policy of the calls made through one client value.
+#[derive(Debug)]
+struct CallSettings {
+    timeouts: Timeouts,
+    retry: RetryPolicy,
+    /// Per-call options that failed validation: reported when a call is made, before sending.
+    invalid: Option<String>,
+}
+
 struct Inner {
     config: Config,
+    defaults: CallSettings,
     base: BaseUri,
     user_agent: HeaderValue,
     http: Arc<dyn HttpSend>,
     auth: Auth,
+    codes: ErrorCodes,
+    scrubber: Arc<Scrubber>,
 }
 
 /// A client for one Yeastar product. Cheap to clone; clones share the connection pool and the
@@ -419,6 +480,7 @@ struct Inner {
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    settings: Option<Arc<CallSettings>>,
 }
 
 impl fmt::Debug for Client {
@@ -435,10 +497,9 @@ impl fmt::Debug for Client {
     }
 }
 
-/// What one attempt produced, when it did not succeed.
+/// A failed attempt: the error and the server's `Retry-After`, if any.
 struct Failed {
     error: Error,
-    retryable: bool,
     retry_after: Option<Duration>,
 }
 
@@ -459,11 +520,42 @@ impl Client {
     }
 
     /// How many token requests this client (all its clones) has made so far.
+    #[doc(hidden)]
     pub fn token_requests(&self) -> u64 {
         match &self.inner.auth {
             Auth::Static(..) => 0,
             Auth::Cache(c) => c.token_requests(),
         }
+    }
+
+    /// The same client with other time limits or another retry policy for the calls made
+    /// through it; the connection pool and the token cache stay shared. Invalid options (a
+    /// zero timeout, a zero backoff) fail each call with [`Error::Config`] before anything is
+    /// sent.
+    pub fn with_options(&self, options: CallOptions) -> Client {
+        let base = self.settings();
+        let timeouts = Timeouts {
+            connect: base.timeouts.connect,
+            attempt: options.attempt_timeout.unwrap_or(base.timeouts.attempt),
+            total: options.total_timeout.unwrap_or(base.timeouts.total),
+        };
+        let retry = options.retry.unwrap_or_else(|| base.retry.clone());
+        let (timeouts, invalid) = match (timeouts.checked(), retry.validate()) {
+            (Ok(t), Ok(())) => (t, None),
+            (Err(e), _) | (_, Err(e)) => (base.timeouts, Some(e)),
+        };
+        Client {
+            inner: self.inner.clone(),
+            settings: Some(Arc::new(CallSettings {
+                timeouts,
+                retry,
+                invalid,
+            })),
+        }
+    }
+
+    fn settings(&self) -> &CallSettings {
+        self.settings.as_deref().unwrap_or(&self.inner.defaults)
     }
 
     /// A valid access token, fetched or refreshed as needed (with client credentials), or the
@@ -484,18 +576,34 @@ impl Client {
         }
     }
 
+    /// Every item of a listing, as a lazy stream read page by page (see [`Pages`]).
+    pub fn pages<E: ListEndpoint>(&self, list: E) -> Pages<E::Item> {
+        let product = self.product();
+        let (first, size) = list.start();
+        if first == 0 || size == 0 {
+            let field = if first == 0 { "page" } else { "pageSize" };
+            let message = if first == 0 {
+                "pages are numbered from 1"
+            } else {
+                "a page holds at least 1 item"
+            };
+            return Pages::failed(product, Error::invalid_input(field, message));
+        }
+        let client = self.clone();
+        Pages::new(product, u64::from(first), u64::from(size), move |page_no| {
+            let client = client.clone();
+            let endpoint = list.for_page(u32::try_from(page_no).unwrap_or(u32::MAX), size);
+            async move { client.send(&endpoint).await.map(E::into_page) }
+        })
+    }
+
     /// Sends an endpoint and returns its output.
     pub async fn send<E: Endpoint + ?Sized>(&self, endpoint: &E) -> Result<E::Output> {
         let request = endpoint.request()?;
-        self.execute::<E::Envelope, _>(request, E::decode).await
-    }
-
-    /// Sends a request, opens the answer with envelope `V` and decodes it with `decode`.
-    pub async fn execute<V: Envelope, T>(
-        &self,
-        request: Request,
-        decode: impl Fn(Payload<'_>) -> Result<T> + Send + Sync,
-    ) -> Result<T> {
+        let settings = self.settings();
+        if let Some(invalid) = &settings.invalid {
+            return Err(Error::Config(format!("invalid call options: {invalid}")));
+        }
         let config = &self.inner.config;
         let uri = self.uri(&request)?;
         let span = tracing::info_span!(
@@ -509,10 +617,8 @@ impl Client {
             elapsed_ms = tracing::field::Empty,
         );
         let start = Instant::now();
-        let total = config.timeouts.total;
-        // The total timeout is enforced inside (one timer per attempt, not two).
         let result = self
-            .attempts::<V, T>(&request, &uri, &decode, start + total)
+            .call(endpoint, &request, &uri, start, settings)
             .instrument(span.clone())
             .await;
         span.record("elapsed_ms", start.elapsed().as_millis() as u64);
@@ -528,147 +634,202 @@ impl Client {
         result
     }
 
-    async fn attempts<V: Envelope, T>(
+    /// The attempt loop: token, attempt, classification, backoff.
+    async fn call<E: Endpoint + ?Sized>(
         &self,
+        endpoint: &E,
         request: &Request,
         uri: &Uri,
-        decode: &(impl Fn(Payload<'_>) -> Result<T> + Send + Sync),
-        deadline: Instant,
-    ) -> Result<T> {
-        let config = &self.inner.config;
-        let product = config.product;
+        start: Instant,
+        settings: &CallSettings,
+    ) -> Result<E::Output> {
+        let product = self.product();
+        let policy = &settings.retry;
+        let deadline = start + settings.timeouts.total;
+        let retry_deadline = policy
+            .time_limit
+            .map_or(deadline, |l| deadline.min(start + l.min(settings.timeouts.total)));
         let span = tracing::Span::current();
-        let mut attempt = 0u32;
-        let mut replayed_for_token = false;
+        let (mut sent, mut retries, mut refreshed, mut maybe_applied) = (0u32, 0u32, false, false);
         loop {
-            attempt += 1;
-            span.record("attempts", attempt);
-            let total_timeout = || Error::Timeout {
-                product,
-                kind: TimeoutKind::Total,
-                after: config.timeouts.total,
+            let token = self.token(request, deadline, settings.timeouts.total).await?;
+            sent += 1;
+            span.record("attempts", sent);
+            let attempt = self.attempt(
+                endpoint,
+                request,
+                uri,
+                token.as_deref(),
+                maybe_applied,
+                deadline,
+                settings,
+            );
+            let Failed { error, retry_after } = match attempt.await {
+                Ok(output) => return Ok(output),
+                Err(failed) => failed,
             };
-            let token = match (&self.inner.auth, request.authenticated) {
-                // A token request has its own retries; it still ends by this call's deadline.
-                (Auth::Cache(cache), true) => match tokio::time::timeout_at(deadline, cache.token(self)).await {
-                    Ok(token) => Some(token?),
-                    Err(_) => return Err(total_timeout()),
-                },
-                _ => None,
-            };
-            let auth_header = match (&self.inner.auth, &token) {
-                (_, Some(t)) => Some(&t.header),
-                (Auth::Static(h, _), None) if request.authenticated => Some(h),
-                _ => None,
-            };
-            let http_request = self.http_request(request, uri, auth_header);
-            let now = Instant::now();
-            let attempt_deadline = (now + config.timeouts.attempt).min(deadline);
-            let attempt_timeout = attempt_deadline.saturating_duration_since(now);
-            let sent = tokio::time::timeout_at(
-                attempt_deadline,
-                self.inner.http.send(http_request, config.max_body_bytes),
-            )
-            .await;
-            let failed = match sent {
-                Err(_) if attempt_deadline >= deadline => return Err(total_timeout()),
-                Err(_) => Failed {
-                    error: Error::Timeout {
-                        product,
-                        kind: TimeoutKind::Attempt,
-                        after: attempt_timeout,
-                    },
-                    retryable: request.idempotent,
-                    retry_after: None,
-                },
-                Ok(Err(mut e)) => {
-                    e.product = Some(product);
-                    let retryable = match e.kind {
-                        TransportErrorKind::Connect => true,
-                        TransportErrorKind::Tls | TransportErrorKind::BodyTooLarge => false,
-                        _ => request.idempotent,
-                    };
-                    tracing::debug!(attempt, error = %e, "attempt failed below HTTP");
-                    Failed {
-                        error: e.into(),
-                        retryable,
-                        retry_after: None,
+            tracing::debug!(attempt = sent, error = %error, "attempt failed");
+            match classify(&error, request.idempotent, request.authenticated) {
+                Decision::Refresh => match (&self.inner.auth, &token) {
+                    (Auth::Cache(cache), Some(t)) if !refreshed => {
+                        tracing::debug!("access token rejected; refreshing and replaying once");
+                        cache.invalidate(t);
+                        refreshed = true;
+                        continue;
                     }
-                }
-                Ok(Ok(response)) => {
-                    let status = response.status();
-                    span.record("status", status.as_u16());
-                    let raw = RawResponse::new(product, status, response.headers(), response.body(), request.sensitive);
-                    let mut request_id = None;
-                    let outcome = V::open(&raw).and_then(|payload| {
-                        request_id = payload.request_id().map(str::to_owned);
-                        decode(payload)
-                    });
-                    if let Some(id) = request_id.as_deref() {
-                        span.record("request_id", id);
-                    }
-                    tracing::debug!(attempt, status = status.as_u16(), "response received");
-                    let mut error = match outcome {
-                        Ok(value) => return Ok(value),
-                        Err(e) => e,
-                    };
-                    let retry_after = retry_after(response.headers(), SystemTime::now());
-                    if let Error::Api(api) = &mut error {
-                        api.retry_after = api.retry_after.or(retry_after);
-                        if auth_header.is_some() && (status.as_u16() == 401 || V::is_token_rejected(api)) {
-                            {
-                                match (&self.inner.auth, &token) {
-                                    (Auth::Cache(cache), Some(t)) if !replayed_for_token => {
-                                        tracing::debug!("access token rejected; refreshing and replaying once");
-                                        cache.invalidate(t);
-                                        replayed_for_token = true;
-                                        attempt -= 1;
-                                        continue;
-                                    }
-                                    _ => {
-                                        return Err(Error::Auth(Box::new(AuthError {
-                                            product,
-                                            kind: AuthErrorKind::TokenRejected,
-                                            api: Some((**api).clone()),
-                                        })));
-                                    }
-                                }
-                            }
+                    _ => return Err(token_rejected(product, error)),
+                },
+                Decision::Stop => {
+                    let unknown = !request.idempotent && (maybe_applied || may_have_taken_effect(&error));
+                    return Err(if unknown {
+                        Error::OutcomeUnknown {
+                            product,
+                            source: Box::new(error),
                         }
-                    }
-                    let code = status.as_u16();
-                    Failed {
-                        error,
-                        retryable: code == 429 || (request.idempotent && is_retryable_status(code)),
-                        retry_after,
-                    }
+                    } else {
+                        error
+                    });
                 }
+                Decision::Retry => {}
+            }
+            maybe_applied |= may_have_taken_effect(&error);
+            retries += 1;
+            let delay = match retry_after {
+                Some(ra) if ra > policy.max_retry_after => None,
+                Some(ra) => Some(ra),
+                None => Some(policy.backoff(retries)),
             };
-            let give_up = |error: Error| {
-                if attempt > 1 {
+            let wake = delay.and_then(|d| Instant::now().checked_add(d));
+            if retries >= policy.max_attempts || wake.is_none_or(|w| w >= retry_deadline) {
+                return Err(if sent > 1 {
                     Error::RetriesExhausted {
                         product,
-                        attempts: attempt,
+                        attempts: sent,
                         last: Box::new(error),
                     }
                 } else {
                     error
-                }
-            };
-            if !failed.retryable || attempt >= config.retry.max_attempts {
-                return Err(give_up(failed.error));
+                });
             }
-            let delay = match failed.retry_after {
-                Some(ra) if ra > config.retry.max_retry_after => return Err(give_up(failed.error)),
-                Some(ra) => ra,
-                None => config.retry.backoff(attempt),
-            };
-            if Instant::now() + delay >= deadline {
-                return Err(give_up(failed.error));
+            if let Some(wake) = wake {
+                tracing::debug!(
+                    attempt = sent,
+                    delay_ms = (wake - Instant::now()).as_millis() as u64,
+                    "retrying"
+                );
+                tokio::time::sleep_until(wake).await;
             }
-            tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, error = %failed.error, "retrying");
-            tokio::time::sleep(delay).await;
         }
+    }
+
+    /// The token for an authenticated request from the cache (`None` otherwise), within the
+    /// call's deadline.
+    async fn token(&self, request: &Request, deadline: Instant, total: Duration) -> Result<Option<Arc<CachedToken>>> {
+        match (&self.inner.auth, request.authenticated) {
+            (Auth::Cache(cache), true) => match tokio::time::timeout_at(deadline, cache.token(self)).await {
+                Ok(token) => token.map(Some),
+                Err(_) => Err(Error::Timeout {
+                    product: self.product(),
+                    kind: TimeoutKind::Total,
+                    after: total,
+                }),
+            },
+            _ => Ok(None),
+        }
+    }
+
+    /// One attempt: send, read, decode. Errors come back classified and scrubbed of secrets.
+    #[allow(clippy::too_many_arguments)]
+    async fn attempt<E: Endpoint + ?Sized>(
+        &self,
+        endpoint: &E,
+        request: &Request,
+        uri: &Uri,
+        token: Option<&CachedToken>,
+        absent_ok: bool,
+        deadline: Instant,
+        settings: &CallSettings,
+    ) -> std::result::Result<E::Output, Failed> {
+        let inner = &*self.inner;
+        let product = inner.config.product;
+        let auth_header = match (&inner.auth, token) {
+            (_, Some(t)) => Some(&t.header),
+            (Auth::Static(h, _), None) if request.authenticated => Some(h),
+            _ => None,
+        };
+        let http_request = self.http_request(request, uri, auth_header);
+        let attempt_deadline = (Instant::now() + settings.timeouts.attempt).min(deadline);
+        let sent = tokio::time::timeout_at(
+            attempt_deadline,
+            inner.http.send(http_request, inner.config.max_body_bytes),
+        )
+        .await;
+        let fail = |mut error: Error, retry_after| {
+            error.scrub(&inner.scrubber);
+            Failed { error, retry_after }
+        };
+        let response = match sent {
+            Err(_) if attempt_deadline >= deadline => {
+                let total = settings.timeouts.total;
+                return Err(fail(
+                    Error::Timeout {
+                        product,
+                        kind: TimeoutKind::Total,
+                        after: total,
+                    },
+                    None,
+                ));
+            }
+            Err(_) => {
+                let after = settings.timeouts.attempt;
+                return Err(fail(
+                    Error::Timeout {
+                        product,
+                        kind: TimeoutKind::Attempt,
+                        after,
+                    },
+                    None,
+                ));
+            }
+            Ok(Err(e)) => return Err(fail(e.with_product(product).into(), None)),
+            Ok(Ok(response)) => response,
+        };
+        let status = response.status();
+        let span = tracing::Span::current();
+        span.record("status", status.as_u16());
+        let raw = RawResponse::new(product, status, response.headers(), response.body(), request.sensitive);
+        let result = match <E::Envelope as Envelope>::decode::<E::Data>(&raw) {
+            Some((data, meta)) => {
+                if let Some(id) = meta.request_id() {
+                    span.record("request_id", id);
+                }
+                E::output(data, &meta)
+            }
+            None => <E::Envelope as Envelope>::open(&raw).and_then(|payload| {
+                let meta = payload.meta();
+                if let Some(id) = meta.request_id() {
+                    span.record("request_id", id);
+                }
+                E::output(payload.json()?, &meta)
+            }),
+        };
+        let mut error = match result {
+            Ok(output) => return Ok(output),
+            Err(e) => e,
+        };
+        let retry_after = retry_after(response.headers(), SystemTime::now());
+        if let Error::Api(api) = &mut error {
+            api.kind = inner.codes.classify(api, !request.authenticated);
+            api.retry_after = api.retry_after.or(retry_after);
+        }
+        // A retried delete that finds nothing: the earlier attempt, whose answer was lost, did it.
+        if absent_ok && error.is_not_found() {
+            let meta = Meta::new(raw, "").with_request_id(error.request_id().map(|id| Cow::Owned(id.to_owned())));
+            if let Some(output) = endpoint.already_absent(&meta) {
+                return Ok(output);
+            }
+        }
+        Err(fail(error, retry_after))
     }
 
     /// The request URI: scheme and authority parsed once at build time, only the path and
@@ -711,5 +872,58 @@ impl Client {
             headers.insert(AUTHORIZATION, auth.clone());
         }
         out
+    }
+}
+
+/// The error of a call whose access token was rejected and could not be renewed (a static
+/// token, or a fresh token rejected too).
+fn token_rejected(product: Product, error: Error) -> Error {
+    let api = match error {
+        Error::Api(mut api) => {
+            api.kind = ApiErrorKind::TokenRejected;
+            *api
+        }
+        other => {
+            let mut api = ApiError::new(product, other.status().unwrap_or(401)).with_message(other.to_string());
+            api.kind = ApiErrorKind::TokenRejected;
+            api
+        }
+    };
+    Error::Auth(Box::new(AuthError {
+        product,
+        kind: AuthErrorKind::TokenRejected,
+        api: Some(api),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_info_is_never_echoed() {
+        for raw in [
+            "http://admin:hunter2@proxy.example/",
+            "https://admin:hunter2@proxy.example",
+            "http://admin:hunter2@[::1",
+            "ftp://admin:hunter2@proxy.example",
+        ] {
+            let err = validate_base_url(raw, false).unwrap_err().to_string();
+            assert!(!err.contains("hunter2"), "{err}");
+            assert!(err.contains("[redacted]"), "{err}");
+        }
+        assert_eq!(redact_userinfo("https://h.example/a@b"), "https://h.example/a@b");
+    }
+
+    #[test]
+    fn huge_timeouts_are_clamped_and_zero_refused() {
+        let t = Timeouts::default()
+            .with_total(Duration::MAX)
+            .with_attempt(Duration::MAX)
+            .checked()
+            .unwrap();
+        assert!(t.total <= Duration::from_secs(366 * 24 * 3600));
+        assert!(Instant::now().checked_add(t.total).is_some());
+        assert!(Timeouts::default().with_connect(Duration::ZERO).checked().is_err());
     }
 }

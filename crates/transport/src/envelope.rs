@@ -1,5 +1,6 @@
 //! Response envelopes: how each product wraps its data and its errors.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use http::{HeaderMap, StatusCode};
@@ -10,21 +11,101 @@ use serde_json::value::RawValue;
 use crate::error::{ApiError, DecodeError, Error, MAX_FIELD_CHARS, Result, UnexpectedResponse, excerpt, truncate};
 use crate::product::Product;
 
-/// A product's response envelope: it opens a response into its payload, or an error.
+/// A product's response envelope: it opens a response into its data, or an error.
 ///
 /// The three Yeastar clouds differ: Partner Portal answers `{code, detailMessage, requestId,
 /// result, status}`, YCM `{data, requestId, status, time}`, Workplace `{data, status,
 /// requestId}` with errors `{status: "Failed", errMsg, detailMsg}`. Each product crate
 /// implements this trait once; [`PlainJson`] serves the OAuth-style token endpoints.
+///
+/// Two paths: [`Envelope::decode`] reads a plain success and its data in one pass (no
+/// intermediate value); when it declines (`None`), [`Envelope::open`] reads the response
+/// tolerantly, and the data is decoded from the opened payload with the JSON path of any
+/// failure. Only `open` decides what is an error.
 pub trait Envelope: Send + Sync + 'static {
+    /// The fast path: a 2xx success read with its data in one pass, or `None` to let
+    /// [`Envelope::open`] handle the response (errors, odd shapes, data of the wrong type).
+    /// The default always declines.
+    fn decode<'a, T: DeserializeOwned>(response: &RawResponse<'a>) -> Option<(T, Meta<'a>)> {
+        let _ = response;
+        None
+    }
+
     /// Opens a response: `Ok` with the payload when the API reports success, otherwise the
     /// error (use [`RawResponse::parse`] so that non-JSON bodies give a clear error).
     fn open<'a>(response: &RawResponse<'a>) -> Result<Payload<'a>>;
+}
 
-    /// Whether an API error says the access token is invalid or expired, so that the client
-    /// refreshes it and replays the call once. The default recognises HTTP 401.
-    fn is_token_rejected(error: &ApiError) -> bool {
-        error.status == 401
+/// What a successful answer says besides its data: request id, server time, HTTP status.
+#[derive(Debug, Clone)]
+pub struct Meta<'a> {
+    response: RawResponse<'a>,
+    data_path: &'static str,
+    request_id: Option<Cow<'a, str>>,
+    time: Option<i64>,
+}
+
+impl<'a> Meta<'a> {
+    /// The metadata of `response`, whose data sits at `data_path` (e.g. `data`).
+    pub fn new(response: RawResponse<'a>, data_path: &'static str) -> Self {
+        Self {
+            response,
+            data_path,
+            request_id: None,
+            time: None,
+        }
+    }
+
+    /// Sets the request id (ignored when empty; cut to [`MAX_FIELD_CHARS`]).
+    pub fn with_request_id(mut self, id: Option<Cow<'a, str>>) -> Self {
+        self.request_id = id.filter(|i| !i.is_empty()).map(|i| {
+            if i.len() > MAX_FIELD_CHARS {
+                Cow::Owned(truncate(&i, MAX_FIELD_CHARS))
+            } else {
+                i
+            }
+        });
+        self
+    }
+
+    /// Sets the server time (Unix seconds).
+    pub fn with_time(mut self, time: Option<i64>) -> Self {
+        self.time = time;
+        self
+    }
+
+    /// The request id of the response.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// The server time of the response (Unix seconds), where the product sends one (YCM).
+    pub fn time(&self) -> Option<i64> {
+        self.time
+    }
+
+    /// The HTTP status of the response.
+    pub fn status(&self) -> StatusCode {
+        self.response.status()
+    }
+
+    /// An [`ApiError`] read best-effort from this answer (see
+    /// [`RawResponse::undocumented_error`]), for a success status whose body says otherwise
+    /// (a token endpoint's 200 without a token).
+    pub fn undocumented_error(&self) -> ApiError {
+        self.response.undocumented_error()
+    }
+
+    /// An [`Error::Decode`] for a value inside the data part, at `path` relative to it (e.g.
+    /// `userId`), for checks serde cannot express (a required id that came back empty).
+    pub fn decode_error(&self, path: &str, message: impl Into<String>) -> Error {
+        let full = if path.is_empty() || path == "." {
+            self.data_path.to_owned()
+        } else {
+            format!("{}.{path}", self.data_path)
+        };
+        self.response
+            .decode_error(full, message.into(), self.request_id.as_deref().map(str::to_owned))
     }
 }
 
@@ -50,6 +131,7 @@ impl fmt::Debug for RawResponse<'_> {
 
 impl<'a> RawResponse<'a> {
     /// A response (used by the client, and by tests of envelopes).
+    #[doc(hidden)]
     pub fn new(product: Product, status: StatusCode, headers: &'a HeaderMap, body: &'a [u8], sensitive: bool) -> Self {
         Self {
             product,
@@ -110,6 +192,12 @@ impl<'a> RawResponse<'a> {
         }
     }
 
+    /// Parses the body as JSON into `T` in one pass, without path tracking: `None` on any
+    /// failure (for [`Envelope::decode`]).
+    pub fn parse_fast<T: Deserialize<'a>>(&self) -> Option<T> {
+        serde_json::from_slice(self.body).ok()
+    }
+
     /// An [`Error::UnexpectedResponse`] for this response.
     pub fn unexpected(&self) -> Error {
         Error::UnexpectedResponse(Box::new(UnexpectedResponse {
@@ -154,7 +242,9 @@ impl<'a> RawResponse<'a> {
         ApiError::new(self.product, self.status.as_u16())
     }
 
-    /// An [`ApiError`] read best-effort from a body whose error shape is undocumented.
+    /// An [`ApiError`] read best-effort from a body whose error shape is undocumented: the
+    /// usual code, message and request-id keys at the top level or in a nested
+    /// `data`/`error`/`result` object, and the start of the raw body.
     pub fn undocumented_error(&self) -> ApiError {
         ApiError::from_undocumented_body(self.product, self.status.as_u16(), self.body, !self.sensitive)
     }
@@ -172,6 +262,7 @@ pub struct Payload<'a> {
 
 impl<'a> Payload<'a> {
     /// A payload whose data is `data`, found at `data_path` in the body (e.g. `result`).
+    #[doc(hidden)]
     pub fn new(response: RawResponse<'a>, data: Option<&'a RawValue>, data_path: &'static str) -> Self {
         Self {
             response,
@@ -199,26 +290,11 @@ impl<'a> Payload<'a> {
         self.request_id.as_deref()
     }
 
-    /// The server time of the response (Unix seconds), where the product sends one (YCM).
-    pub fn time(&self) -> Option<i64> {
-        self.time
-    }
-
-    /// The HTTP status of the response.
-    pub fn status(&self) -> StatusCode {
-        self.response.status()
-    }
-
-    /// An [`Error::Decode`] for a value inside the data part, at `path` relative to it (e.g.
-    /// `userId`), for checks serde cannot express (a required id that came back empty).
-    pub fn decode_error(&self, path: &str, message: impl Into<String>) -> Error {
-        let full = if path.is_empty() || path == "." {
-            self.data_path.to_owned()
-        } else {
-            format!("{}.{path}", self.data_path)
-        };
-        self.response
-            .decode_error(full, message.into(), self.request_id.clone())
+    /// The metadata (request id, time, status) of the response.
+    pub fn meta(&self) -> Meta<'a> {
+        Meta::new(self.response, self.data_path)
+            .with_request_id(self.request_id.clone().map(Cow::Owned))
+            .with_time(self.time)
     }
 
     /// The raw JSON text of the data part (`None` when absent).
@@ -273,6 +349,23 @@ impl Envelope for PlainJson {
         }
         let data: &'a RawValue = response.parse()?;
         Ok(Payload::new(*response, Some(data), "."))
+    }
+
+    fn decode<'a, T: DeserializeOwned>(response: &RawResponse<'a>) -> Option<(T, Meta<'a>)> {
+        if !response.status().is_success() {
+            return None;
+        }
+        let data = response.parse_fast::<T>()?;
+        Some((data, Meta::new(*response, ".")))
+    }
+}
+
+/// The data of a fast-path envelope whose data part was absent or `null`: what `T` reads from
+/// JSON `null` (`()`, `Option<_>`), or `None` to fall back to the tolerant path.
+pub fn data_or_null<T: DeserializeOwned>(data: Option<T>) -> Option<T> {
+    match data {
+        Some(d) => Some(d),
+        None => serde_json::from_str("null").ok(),
     }
 }
 

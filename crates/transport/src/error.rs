@@ -62,7 +62,19 @@ pub enum Error {
         message: String,
     },
 
-    /// A retryable failure happened on every attempt allowed.
+    /// The request was sent and its answer was lost (a timeout or a broken connection after
+    /// sending, a 5xx from a proxy, an unreadable success): it may or may not have taken
+    /// effect. Sending a create again could duplicate it, so the transport never does; look
+    /// the record up before trying again. See [`Error::outcome_unknown`].
+    #[error("{source}; the request may have taken effect: check before sending it again")]
+    OutcomeUnknown {
+        /// The product called.
+        product: Product,
+        /// What happened to the last attempt.
+        source: Box<Error>,
+    },
+
+    /// A retryable failure happened on every attempt allowed (the last error is retryable).
     #[error("{product}: gave up after {attempts} attempts; last error: {last}")]
     RetriesExhausted {
         /// The product called.
@@ -97,12 +109,13 @@ impl Error {
     /// this tells a caller whether trying the whole operation again later makes sense.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Api(e) => is_retryable_status(e.status),
+            Error::Api(e) => is_retryable_status(e.status) || e.kind == ApiErrorKind::RateLimited,
             Error::UnexpectedResponse(e) => is_retryable_status(e.status),
             Error::Transport(e) => e.kind != TransportErrorKind::BodyTooLarge && e.kind != TransportErrorKind::Tls,
             Error::Timeout { kind, .. } => *kind == TimeoutKind::Attempt,
-            Error::RetriesExhausted { .. } => true,
-            Error::Decode(_)
+            Error::RetriesExhausted { last, .. } => last.is_retryable(),
+            Error::OutcomeUnknown { .. }
+            | Error::Decode(_)
             | Error::Auth(_)
             | Error::Config(_)
             | Error::InvalidInput { .. }
@@ -117,7 +130,7 @@ impl Error {
             Error::UnexpectedResponse(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
             Error::Auth(e) => e.api.as_ref().map(|a| a.status),
-            Error::RetriesExhausted { last, .. } => last.status(),
+            Error::RetriesExhausted { last, .. } | Error::OutcomeUnknown { source: last, .. } => last.status(),
             _ => None,
         }
     }
@@ -128,7 +141,7 @@ impl Error {
             Error::Api(e) => e.request_id.as_deref(),
             Error::Decode(e) => e.request_id.as_deref(),
             Error::Auth(e) => e.api.as_ref().and_then(|a| a.request_id.as_deref()),
-            Error::RetriesExhausted { last, .. } => last.request_id(),
+            Error::RetriesExhausted { last, .. } | Error::OutcomeUnknown { source: last, .. } => last.request_id(),
             _ => None,
         }
     }
@@ -139,8 +152,57 @@ impl Error {
         match self {
             Error::Api(e) => Some(e),
             Error::Auth(e) => e.api.as_ref(),
-            Error::RetriesExhausted { last, .. } => last.api_error(),
+            Error::RetriesExhausted { last, .. } | Error::OutcomeUnknown { source: last, .. } => last.api_error(),
             _ => None,
+        }
+    }
+
+    /// Whether the request was sent and may have taken effect although no answer says so
+    /// ([`Error::OutcomeUnknown`]): a create must be looked up before it is sent again.
+    pub fn outcome_unknown(&self) -> bool {
+        matches!(self, Error::OutcomeUnknown { .. })
+    }
+
+    /// Whether the API said the record does not exist (HTTP 404 or the product's not-found code).
+    pub fn is_not_found(&self) -> bool {
+        self.api_error().is_some_and(ApiError::is_not_found)
+    }
+
+    /// Whether the API refused the call for its rate limit (HTTP 429 or the product's code).
+    pub fn is_rate_limited(&self) -> bool {
+        self.api_error().is_some_and(ApiError::is_rate_limited)
+    }
+
+    /// Replaces every known secret in the server-chosen strings of this error.
+    pub(crate) fn scrub(&mut self, scrubber: &crate::scrub::Scrubber) {
+        if scrubber.is_empty() {
+            return;
+        }
+        match self {
+            Error::Api(e) => e.scrub(scrubber),
+            Error::UnexpectedResponse(e) => {
+                scrubber.scrub(&mut e.excerpt);
+                if let Some(ct) = &mut e.content_type {
+                    scrubber.scrub(ct);
+                }
+            }
+            Error::Decode(e) => {
+                scrubber.scrub(&mut e.message);
+                scrubber.scrub(&mut e.excerpt);
+                scrubber.scrub(&mut e.path);
+                if let Some(id) = &mut e.request_id {
+                    scrubber.scrub(id);
+                }
+            }
+            Error::Transport(e) => scrubber.scrub(&mut e.message),
+            Error::Auth(e) => {
+                if let Some(api) = &mut e.api {
+                    api.scrub(scrubber);
+                }
+            }
+            Error::RetriesExhausted { last, .. } | Error::OutcomeUnknown { source: last, .. } => last.scrub(scrubber),
+            Error::Paging { message, .. } => scrubber.scrub(message),
+            Error::Timeout { .. } | Error::Config(_) | Error::InvalidInput { .. } => {}
         }
     }
 }
@@ -186,6 +248,27 @@ pub struct ApiError {
     /// The start of the raw body, kept when the error shape is not documented. Never set for
     /// token endpoints.
     pub raw_body: Option<String>,
+    /// What the error means, read from the status and the product's documented codes.
+    pub kind: ApiErrorKind,
+}
+
+/// What an [`ApiError`] means, classified by the transport from the HTTP status and the
+/// product's documented error codes (for example YCM's 1000035 TOKEN_EXPIRED).
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ApiErrorKind {
+    /// The access token is invalid or expired (HTTP 401 on an API call, or the product's code).
+    TokenRejected,
+    /// The token endpoint refused the client id and secret (HTTP 401, OAuth `invalid_client` /
+    /// `unauthorized_client`, or the product's code).
+    CredentialsRefused,
+    /// The record does not exist (HTTP 404 or the product's not-found code).
+    NotFound,
+    /// The rate limit was hit (HTTP 429 or the product's code).
+    RateLimited,
+    /// Anything else.
+    #[default]
+    Other,
 }
 
 impl ApiError {
@@ -200,6 +283,44 @@ impl ApiError {
             retry_after: None,
             details: None,
             raw_body: None,
+            kind: ApiErrorKind::Other,
+        }
+    }
+
+    /// Whether the access token was rejected.
+    pub fn is_token_rejected(&self) -> bool {
+        self.kind == ApiErrorKind::TokenRejected
+    }
+
+    /// Whether the record does not exist.
+    pub fn is_not_found(&self) -> bool {
+        self.kind == ApiErrorKind::NotFound
+    }
+
+    /// Whether the rate limit was hit.
+    pub fn is_rate_limited(&self) -> bool {
+        self.kind == ApiErrorKind::RateLimited
+    }
+
+    /// Whether the token endpoint refused the client credentials.
+    pub fn is_credentials_refused(&self) -> bool {
+        self.kind == ApiErrorKind::CredentialsRefused
+    }
+
+    fn scrub(&mut self, scrubber: &crate::scrub::Scrubber) {
+        for s in [
+            &mut self.code,
+            &mut self.message,
+            &mut self.request_id,
+            &mut self.raw_body,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            scrubber.scrub(s);
+        }
+        if let Some(d) = &mut self.details {
+            scrubber.scrub_json(d);
         }
     }
 
@@ -238,36 +359,60 @@ impl ApiError {
     }
 
     /// Best-effort reading of an error body whose shape is not documented: picks the usual
-    /// code, message and request-id keys wherever they are, and keeps the start of the raw body.
-    /// Never fails: a body that is not JSON at all still gives an error with its status.
+    /// code, message and request-id keys at the top level and inside a nested `data`, `error`
+    /// or `result` object (where Yeastar's other APIs and OAuth servers put them), and keeps
+    /// the start of the raw body. Never fails: a body that is not JSON at all still gives an
+    /// error with its status.
+    #[doc(hidden)]
     pub fn from_undocumented_body(product: Product, status: u16, body: &[u8], keep_raw: bool) -> Self {
         let mut err = ApiError::new(product, status);
         if let Ok(serde_json::Value::Object(map)) = serde_json::from_slice::<serde_json::Value>(body) {
-            let pick = |keys: &[&str]| -> Option<String> {
-                keys.iter().find_map(|k| match map.get(*k) {
-                    Some(serde_json::Value::String(s)) => bounded(s.clone()),
-                    Some(serde_json::Value::Number(n)) => bounded(n.to_string()),
-                    _ => None,
-                })
-            };
-            err.code = pick(&["code", "errcode", "errCode", "errMsg", "errmsg", "error", "error_code"]);
-            err.message = pick(&[
-                "detailMessage",
-                "detailMsg",
-                "message",
-                "msg",
-                "errmsg",
-                "error_description",
-                "errMsg",
-            ])
-            .filter(|m| Some(m) != err.code.as_ref());
-            err.request_id = pick(&["requestId", "request_id", "requestID"]);
+            err.code = pick(&map, CODE_KEYS);
+            err.message = pick(&map, MESSAGE_KEYS).filter(|m| Some(m) != err.code.as_ref());
+            err.request_id = pick(&map, &["requestId", "request_id", "requestID"]);
         }
         if keep_raw {
             err.raw_body = Some(excerpt(body));
         }
         err
     }
+}
+
+const CODE_KEYS: &[&str] = &[
+    "code",
+    "errcode",
+    "errCode",
+    "errorCode",
+    "error_code",
+    "errMsg",
+    "errmsg",
+    "error",
+];
+const MESSAGE_KEYS: &[&str] = &[
+    "detailMessage",
+    "detailMsg",
+    "message",
+    "msg",
+    "errorMessage",
+    "error_description",
+    "errmsg",
+    "errMsg",
+];
+
+/// The first of `keys` holding a string or number, at the top level, then inside the nested
+/// `data`, `error` and `result` objects.
+fn pick(top: &serde_json::Map<String, serde_json::Value>, keys: &[&str]) -> Option<String> {
+    let scalar = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) if !s.trim().is_empty() => bounded(s.trim().to_owned()),
+        serde_json::Value::Number(n) => bounded(n.to_string()),
+        _ => None,
+    };
+    let nested = ["data", "error", "result"]
+        .iter()
+        .filter_map(|k| top.get(*k).and_then(serde_json::Value::as_object));
+    std::iter::once(top)
+        .chain(nested)
+        .find_map(|obj| keys.iter().find_map(|k| obj.get(*k).and_then(scalar)))
 }
 
 /// The longest code, message or request id kept from a server's answer: errors are logged on
@@ -420,6 +565,12 @@ impl TransportError {
             message: message.into(),
             source: None,
         }
+    }
+
+    /// Sets the product.
+    pub fn with_product(mut self, product: Product) -> Self {
+        self.product = Some(product);
+        self
     }
 
     /// Attaches the underlying error; its causes are appended to the message so that `Display`

@@ -65,18 +65,28 @@ mod reqwest_impl {
         }
     }
 
-    fn classify(e: reqwest::Error) -> TransportError {
-        let chain = {
-            let mut s = String::new();
-            let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(&e);
-            while let Some(c) = cur {
-                s.push_str(&c.to_string().to_ascii_lowercase());
-                s.push(' ');
-                cur = c.source();
+    /// Whether a TLS failure is somewhere in the error chain, found by type: a host name or
+    /// URL that merely contains the word "certificate" must not turn a connection failure into
+    /// a TLS one (which is never retried).
+    fn is_tls(e: &(dyn std::error::Error + 'static)) -> bool {
+        let mut cur = Some(e);
+        while let Some(c) = cur {
+            if c.is::<rustls::Error>() {
+                return true;
             }
-            s
-        };
-        let kind = if chain.contains("certificate") || chain.contains("tls handshake") {
+            // io::Error::source skips the error it wraps; look at it directly.
+            if let Some(io) = c.downcast_ref::<std::io::Error>()
+                && io.get_ref().is_some_and(|inner| is_tls(inner))
+            {
+                return true;
+            }
+            cur = c.source();
+        }
+        false
+    }
+
+    fn classify(e: reqwest::Error) -> TransportError {
+        let kind = if is_tls(&e) {
             TransportErrorKind::Tls
         } else if e.is_connect() {
             TransportErrorKind::Connect

@@ -3,7 +3,7 @@
 //!
 //! Most users never name this crate: they use a product crate (`yeastar-partner-portal`,
 //! `yeastar-ycm`, `yeastar-workplace`) or the `yeastar` facade, which re-export what is needed
-//! here ([`Error`], [`Credentials`], [`RetryConfig`], [`Timeouts`]).
+//! here ([`Error`], [`Credentials`], [`RetryPolicy`], [`Timeouts`]).
 //!
 //! # How a call flows
 //! 1. A product crate describes an operation as an [`Endpoint`] value: a [`Request`] (method,
@@ -15,7 +15,7 @@
 //!    per-attempt timeout, and reads at most `max_body_bytes`.
 //! 3. The envelope opens the answer into data or an [`ApiError`]. A rejected token is
 //!    refreshed and the call replayed once; transient failures are retried with jittered
-//!    exponential backoff as [`RetryConfig`] describes, within the total timeout.
+//!    exponential backoff as [`RetryPolicy`] describes, within the total timeout.
 //! 4. Every call runs in a `yeastar.call` tracing span (product, endpoint template, attempts,
 //!    status, request id, elapsed time); no body, id or secret is ever logged.
 
@@ -27,30 +27,44 @@ mod envelope;
 mod error;
 mod http;
 pub mod lenient;
+mod options;
 mod paging;
 mod product;
 mod request;
 mod retry;
+mod scrub;
 mod secret;
 #[cfg(feature = "test-util")]
 pub mod test_util;
 pub mod validate;
+mod write;
 
 pub use crate::auth::{AccessToken, Credentials, Grant, StoredTokens, TokenSet, TokenSource, TokenStore};
 pub use crate::client::{Client, ClientBuilder, Config, DEFAULT_MAX_BODY_BYTES, DEFAULT_USER_AGENT, Timeouts};
-pub use crate::envelope::{Envelope, Payload, PlainJson, RawResponse};
+pub use crate::envelope::{Envelope, Meta, Payload, PlainJson, RawResponse, data_or_null};
 pub use crate::error::{
-    ApiError, AuthError, AuthErrorKind, DecodeError, Error, MAX_FIELD_CHARS, Result, TimeoutKind, TransportError,
-    TransportErrorKind, UnexpectedResponse,
+    ApiError, ApiErrorKind, AuthError, AuthErrorKind, DecodeError, Error, MAX_FIELD_CHARS, Result, TimeoutKind,
+    TransportError, TransportErrorKind, UnexpectedResponse,
 };
 pub use crate::http::HttpSend;
 #[cfg(feature = "reqwest")]
 pub use crate::http::ReqwestHttp;
-pub use crate::paging::{DEFAULT_MAX_PAGES, Items, Page, Pages};
-pub use crate::product::{Product, ProductSpec};
+pub use crate::options::CallOptions;
+pub use crate::paging::{DEFAULT_MAX_PAGES, Items, ListEndpoint, Page, Pages, check_page};
+pub use crate::product::{ErrorCodes, Product, ProductSpec};
 pub use crate::request::{Endpoint, Request};
-pub use crate::retry::RetryConfig;
+pub use crate::retry::{Jitter, RetryPolicy};
 pub use crate::secret::Secret;
+pub use crate::write::WriteResult;
+
+/// The names every product crate re-exports (`pub use yeastar_transport::common::*;`), so that
+/// the same types are reachable under the same names from each product.
+pub mod common {
+    pub use crate::{
+        AccessToken, ApiError, ApiErrorKind, AuthError, AuthErrorKind, CallOptions, Credentials, Endpoint, Error,
+        Items, Jitter, ListEndpoint, Page, Pages, Result, RetryPolicy, Secret, Timeouts, WriteResult,
+    };
+}
 
 /// Re-exports for product crates, so that they depend on no HTTP crate of their own.
 pub mod reexports {

@@ -10,6 +10,49 @@ use futures_core::Stream;
 
 use crate::error::{Error, Result};
 use crate::product::Product;
+use crate::request::Endpoint;
+
+/// A listing endpoint: one page per request, read as a lazy stream by
+/// [`Client::pages`](crate::Client::pages). The product crate says how to ask for a given page
+/// and how to split an answer into items and counts; the transport does the rest (stop rules,
+/// runaway guards, laziness).
+pub trait ListEndpoint: Endpoint + Clone + 'static {
+    /// One item of the listing.
+    type Item: Send + 'static;
+
+    /// The page the listing starts at and its size, as the caller set them or the product's
+    /// defaults (1-based page).
+    fn start(&self) -> (u32, u32);
+
+    /// The same request for page `page_no` of `page_size` items.
+    fn for_page(&self, page_no: u32, page_size: u32) -> Self;
+
+    /// Splits one answer into a page.
+    fn into_page(output: Self::Output) -> Page<Self::Item>;
+}
+
+/// The one rule for page parameters, checked before anything is sent: pages are numbered
+/// from 1, and a page holds 1 to `max_size` items. `page_field`/`size_field` are the API's
+/// names for them (`pageNo`/`pageSize`, `pageNumber`/`pageSize`).
+pub fn check_page(
+    page_field: &str,
+    page: Option<u32>,
+    size_field: &str,
+    size: Option<u32>,
+    max_size: u32,
+) -> Result<()> {
+    if page == Some(0) {
+        return Err(Error::invalid_input(page_field, "pages are numbered from 1"));
+    }
+    match size {
+        Some(0) => Err(Error::invalid_input(size_field, "a page holds at least 1 item")),
+        Some(n) if n > max_size => Err(Error::invalid_input(
+            size_field,
+            format!("{n} is more than the {max_size} items a page may hold"),
+        )),
+        _ => Ok(()),
+    }
+}
 
 /// One page of a listing, as the product returned it.
 #[non_exhaustive]
@@ -108,6 +151,8 @@ impl<T> fmt::Debug for Pages<T> {
 
 impl<T: Send + 'static> Pages<T> {
     /// Pages of `page_size` items from `first_page` (1-based), each fetched by `fetch(page_no)`.
+    /// Product crates use [`ListEndpoint`] instead.
+    #[doc(hidden)]
     pub fn new<F, Fut>(product: Product, first_page: u64, page_size: u64, mut fetch: F) -> Self
     where
         F: FnMut(u64) -> Fut + Send + 'static,
@@ -124,6 +169,20 @@ impl<T: Send + 'static> Pages<T> {
             in_flight: None,
             done: false,
         }
+    }
+
+    /// A listing that fails with `error` before fetching anything (invalid page parameters).
+    pub(crate) fn failed(product: Product, error: Error) -> Self {
+        let mut error = Some(error);
+        let mut pages = Self::new(product, 1, 1, move |_| {
+            let e = error.take().unwrap_or_else(|| Error::Paging {
+                product,
+                message: "the listing already failed".into(),
+            });
+            async move { Err(e) }
+        });
+        pages.max_pages = 1;
+        pages
     }
 
     /// Caps the number of pages fetched; one more page is an [`Error::Paging`].
@@ -162,8 +221,8 @@ impl<T: Send + 'static> Pages<T> {
                 "asked for page {requested}, the server returned page {echoed}"
             )));
         }
-        self.seen += page.items.len() as u64;
-        self.pages_fetched += 1;
+        self.seen = self.seen.saturating_add(page.items.len() as u64);
+        self.pages_fetched = self.pages_fetched.saturating_add(1);
         let n = page.items.len() as u64;
         // The server's own count wins over the short-page rule: a server that caps the page
         // size below what was asked must not end the listing early.
@@ -178,7 +237,7 @@ impl<T: Send + 'static> Pages<T> {
         }
         // Pages the reported total can take at the size actually served (n > 0 here).
         let bound = match page.total {
-            Some(t) => t.div_ceil(n) + 1,
+            Some(t) => t.div_ceil(n).saturating_add(1),
             None => self.max_pages,
         };
         if self.pages_fetched >= bound.min(self.max_pages) {
@@ -219,7 +278,7 @@ impl<T: Send + 'static> Stream for Pages<T> {
         match this.check(requested, &page) {
             Ok(last) => {
                 this.done = last;
-                this.next_page += 1;
+                this.next_page = this.next_page.saturating_add(1);
                 if page.items.is_empty() && requested > 1 {
                     Poll::Ready(None)
                 } else {

@@ -6,26 +6,40 @@ use bytes::Bytes;
 use http::Method;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
-use crate::envelope::{Envelope, Payload};
+use crate::envelope::{Envelope, Meta};
 use crate::error::{Error, Result};
 
-/// One API operation as a value: it describes its HTTP request and how to read the answer.
+/// One API operation as a value: it describes its HTTP request and what the answer's data is.
 ///
-/// Product crates implement this for each operation (`GetSubordinateUser`, `UpdateUser`, …);
-/// the client sends it. Validation of caller input belongs in [`Endpoint::request`], so that a
-/// bad value is reported as [`Error::InvalidInput`] before anything is sent.
+/// Product crates implement this for each operation (`GetUser`, `UpdateUser`, …); the client
+/// sends it. Validation of caller input belongs in [`Endpoint::request`], so that a bad value
+/// is reported as [`Error::InvalidInput`] before anything is sent.
+///
+/// The transport reads the envelope and its data (`Self::Data`) in one pass when it can, and
+/// hands both to [`Endpoint::output`].
 pub trait Endpoint: Send + Sync {
     /// The product's response envelope.
     type Envelope: Envelope;
+    /// The data part of a successful answer (`data`, `result`, or the whole body).
+    type Data: DeserializeOwned + Send;
     /// What the call returns.
     type Output: Send + 'static;
 
     /// Builds the request (validating the input).
     fn request(&self) -> Result<Request>;
 
-    /// Reads the output from the opened envelope. Usually `payload.json()`.
-    fn decode(payload: Payload<'_>) -> Result<Self::Output>;
+    /// The output from the answer's data and metadata. Usually `Ok(data)`.
+    fn output(data: Self::Data, meta: &Meta<'_>) -> Result<Self::Output>;
+
+    /// For deletes: the output when a retry finds the record gone after an earlier attempt,
+    /// whose answer was lost, may have deleted it. `None` (the default) keeps the not-found
+    /// error.
+    fn already_absent(&self, meta: &Meta<'_>) -> Option<Self::Output> {
+        let _ = meta;
+        None
+    }
 }
 
 /// Characters escaped in a path segment: everything but RFC 3986 unreserved characters and `@`

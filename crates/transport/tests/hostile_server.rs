@@ -10,7 +10,7 @@ use std::time::Duration;
 use common::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
-use yeastar_transport::{Client, Credentials, Error, RetryConfig, TimeoutKind, TransportErrorKind};
+use yeastar_transport::{Client, Credentials, Error, RetryPolicy, TimeoutKind, TransportErrorKind};
 
 /// Accepts connections and hands each to `serve` (after reading the request head).
 async fn raw_server<F, Fut>(serve: F) -> String
@@ -66,7 +66,7 @@ async fn a_server_dripping_one_byte_at_a_time_hits_the_attempt_timeout() {
     let client: Client = static_client(&base)
         .attempt_timeout(Duration::from_millis(300))
         .retry(
-            RetryConfig::default()
+            RetryPolicy::default()
                 .with_max_attempts(2)
                 .with_initial_backoff(Duration::from_millis(1)),
         )

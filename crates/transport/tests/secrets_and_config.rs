@@ -9,7 +9,7 @@ use std::time::Duration;
 use common::*;
 use httpmock::prelude::*;
 use yeastar_transport::test_util::{Reply, ScriptedHttp};
-use yeastar_transport::{Client, ClientBuilder, Credentials, Error, RetryConfig};
+use yeastar_transport::{Client, ClientBuilder, Credentials, Error, RetryPolicy};
 
 #[derive(Clone, Default)]
 struct Buf(Arc<Mutex<Vec<u8>>>);
@@ -169,7 +169,7 @@ fn other_settings_are_validated() {
     assert!(base().total_timeout(Duration::ZERO).build().is_err());
     assert!(
         base()
-            .retry(RetryConfig::default().with_max_attempts(0))
+            .retry(RetryPolicy::default().with_max_attempts(0))
             .build()
             .is_err()
     );

@@ -58,7 +58,7 @@ use std::sync::Arc;
 
 pub use yeastar_transport::{
     ApiError, AuthError, AuthErrorKind, Credentials, Endpoint, Error, Items, Page, Pages, Payload, Request, Result,
-    RetryConfig, Secret, Timeouts,
+    RetryPolicy, Secret, Timeouts,
 };
 
 pub use crate::auth::{REFRESH_TOKEN_LIFETIME, WorkplaceTokenSource};

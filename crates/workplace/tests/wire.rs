@@ -8,7 +8,7 @@ use httpmock::Method::{DELETE, GET, POST, PUT};
 use httpmock::{Mock, MockServer};
 use serde_json::json;
 use yeastar_workplace::{
-    Client, CreateGroup, CreateUser, Credentials, Error, Image, InviteStatus, ListGroups, ListUsers, RetryConfig, Role,
+    Client, CreateGroup, CreateUser, Credentials, Error, Image, InviteStatus, ListGroups, ListUsers, RetryPolicy, Role,
     UpdateUser,
 };
 
@@ -20,7 +20,7 @@ fn client(server: &MockServer) -> Client {
     Client::builder()
         .credentials(Credentials::client("wp-client", "wp-secret"))
         .base_url(server.base_url())
-        .retry(RetryConfig::default().with_initial_backoff(Duration::from_millis(1)))
+        .retry(RetryPolicy::default().with_initial_backoff(Duration::from_millis(1)))
         .build()
         .unwrap()
 }
@@ -346,7 +346,7 @@ async fn failed_status_on_http_200_and_html_are_errors() {
     let client = Client::builder()
         .credentials(Credentials::client("wp-client", "wp-secret"))
         .base_url(server.base_url())
-        .retry(RetryConfig::disabled())
+        .retry(RetryPolicy::disabled())
         .build()
         .unwrap();
     let err = client.groups().delete(7).await.unwrap_err();

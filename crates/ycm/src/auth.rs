@@ -9,9 +9,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use serde::Deserialize;
-use serde_json::Value;
 use yeastar_transport::{
-    ApiError, Endpoint, Error, Grant, Payload, PlainJson, Product, Request, Result, Secret, TokenSet, TokenSource,
+    ApiError, Endpoint, Error, Grant, Meta, PlainJson, Request, Result, Secret, TokenSet, TokenSource,
 };
 
 use yeastar_transport::lenient::opt_u64;
@@ -33,9 +32,10 @@ pub const REFRESH_TOKEN_LIFETIME: Duration = Duration::from_secs(15 * 24 * 60 * 
 ///
 /// The answer is plain OAuth JSON (`access_token`, `refresh_token`, `token_type`, `expires_in`,
 /// `jti`), not the YCM envelope. YCM blocks an IP after more than 5 failed authentications in a
-/// row, so every refusal is reported as [`Error::Api`], which the cache treats as final: a
-/// refused client-credentials request is never sent again by the same client. That includes an
-/// HTTP 4xx whose body is not JSON, and a 2xx answer without an `access_token`.
+/// row, so an explicit refusal (HTTP 401, OAuth `invalid_client`, YCM's 1000033 INVALID_CLIENT
+/// or 1000002 AUTHENTICATION_FAILED) is final: the same client never sends the secret again.
+/// Anything else (a 2xx answer without an `access_token`, a proxy's HTML page) is reported as
+/// an error with the answer's code and retried after a backoff.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct YcmTokenSource;
 
@@ -72,6 +72,7 @@ impl fmt::Debug for TokenRequest<'_> {
 
 impl Endpoint for TokenRequest<'_> {
     type Envelope = PlainJson;
+    type Data = TokenBody;
     type Output = TokenSet;
 
     fn request(&self) -> Result<Request> {
@@ -102,85 +103,42 @@ impl Endpoint for TokenRequest<'_> {
         })
     }
 
-    fn decode(payload: Payload<'_>) -> Result<TokenSet> {
-        let body: TokenBody = payload.json()?;
-        let Some(access_token) = body.access_token.filter(|t| !t.is_empty()) else {
-            return Err(body.error.into_api_error().into());
+    fn output(body: TokenBody, meta: &Meta<'_>) -> Result<TokenSet> {
+        let Some(access_token) = body.access_token.filter(|t| !t.expose().is_empty()) else {
+            return Err(no_token(meta).into());
         };
         let expires_in = body
             .expires_in
             .filter(|s| *s > 0)
             .map(Duration::from_secs)
             .unwrap_or(ACCESS_TOKEN_LIFETIME);
-        let mut set = TokenSet::new(Secret::new(access_token), expires_in);
+        let mut set = TokenSet::new(access_token, expires_in);
         if let Some(rt) = body.refresh_token {
-            set = set.with_refresh_token(Secret::new(rt), Some(REFRESH_TOKEN_LIFETIME));
+            set = set.with_refresh_token(rt, Some(REFRESH_TOKEN_LIFETIME));
         }
         Ok(set)
     }
 }
 
-/// The token answer. Tokens go into [`Secret`]s right away; `Debug` is not derived so that
-/// they can never be printed.
-#[derive(Deserialize)]
-struct TokenBody {
-    #[serde(default)]
-    access_token: Option<String>,
-    #[serde(default)]
-    refresh_token: Option<String>,
-    #[serde(default, deserialize_with = "opt_u64")]
-    expires_in: Option<u64>,
-    #[serde(flatten)]
-    error: TokenError,
-}
-
-/// Error fields that may come with a 2xx answer that has no token.
-#[derive(Deserialize, Default)]
-struct TokenError {
-    #[serde(default)]
-    error: Option<Value>,
-    #[serde(default)]
-    code: Option<Value>,
-    #[serde(default)]
-    errcode: Option<Value>,
-    #[serde(default)]
-    error_description: Option<Value>,
-    #[serde(default)]
-    message: Option<Value>,
-    #[serde(default)]
-    msg: Option<Value>,
-    #[serde(default)]
-    errmsg: Option<Value>,
-    #[serde(default, rename = "requestId")]
-    request_id: Option<Value>,
-}
-
-fn text(v: &Option<Value>) -> Option<String> {
-    match v {
-        Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
-        Some(Value::Number(n)) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
-impl TokenError {
-    fn into_api_error(self) -> ApiError {
-        // The transport's payload does not expose the HTTP status; a 2xx answer is reported as 200.
-        let mut e = ApiError::new(Product::Ycm, 200);
-        if let Some(code) = text(&self.error).or(text(&self.code)).or(text(&self.errcode)) {
-            e = e.with_code(code);
-        }
-        let message = text(&self.error_description)
-            .or(text(&self.message))
-            .or(text(&self.msg))
-            .or(text(&self.errmsg))
-            .unwrap_or_else(|| "the token endpoint answered without an access_token".to_owned());
-        e = e.with_message(message);
-        if let Some(id) = text(&self.request_id) {
-            e = e.with_request_id(id);
-        }
+/// The error of a 2xx answer without an access token, with whatever code and message it has.
+fn no_token(meta: &Meta<'_>) -> ApiError {
+    let e = meta.undocumented_error();
+    if e.message.is_none() {
+        e.with_message("the token endpoint answered without an access_token")
+    } else {
         e
     }
+}
+
+/// The token answer. Tokens go straight into [`Secret`]s; `Debug` is not derived.
+#[derive(Deserialize)]
+pub(crate) struct TokenBody {
+    #[serde(default)]
+    access_token: Option<Secret>,
+    #[serde(default)]
+    refresh_token: Option<Secret>,
+    #[serde(default, deserialize_with = "opt_u64")]
+    expires_in: Option<u64>,
 }
 
 #[cfg(test)]
@@ -219,23 +177,5 @@ mod tests {
             },
         };
         assert_eq!(format!("{ep:?}"), r#"TokenRequest { grant_type: "refresh_token" }"#);
-    }
-
-    #[test]
-    fn error_fields_of_a_tokenless_answer() {
-        let body: TokenBody =
-            serde_json::from_str(r#"{"error":"invalid_client","error_description":"Bad client credentials"}"#).unwrap();
-        assert!(body.access_token.is_none());
-        let e = body.error.into_api_error();
-        assert_eq!(e.code.as_deref(), Some("invalid_client"));
-        assert_eq!(e.message.as_deref(), Some("Bad client credentials"));
-        let body: TokenBody = serde_json::from_str(r#"{"status":"Failed"}"#).unwrap();
-        assert!(
-            body.error
-                .into_api_error()
-                .message
-                .unwrap()
-                .contains("without an access_token")
-        );
     }
 }

@@ -2,21 +2,34 @@
 
 use std::sync::Arc;
 
-use yeastar_transport::{Endpoint, Product, ProductSpec, Result, TokenSource};
+use yeastar_transport::{ErrorCodes, Product, ProductSpec, TokenSource};
 
 use crate::auth::YcmTokenSource;
 use crate::envelope::YcmEnvelope;
 use crate::subordinates::Subordinates;
 use crate::users::Users;
 
-/// Yeastar Central Management, as a product for the transport: its host, token endpoint and
-/// client type.
+/// Yeastar Central Management, as a product for the transport: its host, token endpoint,
+/// documented error codes and client type.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Ycm;
+
+/// YCM's documented error codes (YCM API guide, "Error Code"): 1000035 TOKEN_EXPIRED and
+/// 1000036 INVALID_TOKEN (the call is replayed once with a new token), 1000033 INVALID_CLIENT
+/// and 1000002 AUTHENTICATION_FAILED from the token endpoint (final: never asked again, since
+/// YCM blocks an IP after repeated failures), 1000005 DATA_NOT_FOUND and 1000015
+/// USER_NOT_FOUND, 1000040 RATE_LIMIT_EXCEEDED (retried after a backoff).
+pub const ERROR_CODES: ErrorCodes = ErrorCodes::new(
+    &["1000035", "1000036"],
+    &["1000033", "1000002"],
+    &["1000005", "1000015"],
+    &["1000040"],
+);
 
 impl ProductSpec for Ycm {
     const PRODUCT: Product = Product::Ycm;
     const DEFAULT_BASE_URL: &'static str = "https://ycm.yeastar.com";
+    const ERROR_CODES: ErrorCodes = ERROR_CODES;
     type Client = Client;
 
     fn token_source() -> Arc<dyn TokenSource> {
@@ -27,45 +40,23 @@ impl ProductSpec for Ycm {
 /// Builds a YCM [`Client`] (see [`Client::builder`]).
 pub type ClientBuilder = yeastar_transport::ClientBuilder<Ycm>;
 
-/// A YCM API client. Cheap to clone: clones share the connection pool and the token cache.
-///
-/// ```no_run
-/// # async fn demo() -> yeastar_ycm::Result<()> {
-/// use yeastar_ycm::{Client, Credentials};
-/// let client = Client::builder()
-///     .credentials(Credentials::client("client-id", "client-secret"))
-///     .build()?;
-/// let user = client.users().get(13329).await?;
-/// println!("{:?}", user.email);
-/// # Ok(()) }
-/// ```
-#[derive(Clone, Debug)]
-pub struct Client {
-    inner: yeastar_transport::Client,
-}
-
-impl From<yeastar_transport::Client> for Client {
-    fn from(inner: yeastar_transport::Client) -> Self {
-        Self { inner }
-    }
+yeastar_transport::product_client! {
+    /// A YCM API client. Cheap to clone: clones share the connection pool and the token cache.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> yeastar_ycm::Result<()> {
+    /// use yeastar_ycm::{Client, Credentials};
+    /// let client = Client::builder()
+    ///     .credentials(Credentials::client("client-id", "client-secret"))
+    ///     .build()?;
+    /// let user = client.users().get(13329).await?;
+    /// println!("{:?}", user.email);
+    /// # Ok(()) }
+    /// ```
+    pub struct Client for Ycm, envelope YcmEnvelope;
 }
 
 impl Client {
-    /// A builder with YCM's defaults (`https://ycm.yeastar.com`).
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::new()
-    }
-
-    /// The transport client underneath (configuration, token request count).
-    pub fn transport(&self) -> &yeastar_transport::Client {
-        &self.inner
-    }
-
-    /// Sends any YCM endpoint value (the resource handles do this for you).
-    pub async fn send<E: Endpoint<Envelope = YcmEnvelope>>(&self, endpoint: &E) -> Result<E::Output> {
-        self.inner.send(endpoint).await
-    }
-
     /// YCM users: query, create, update, delete, subscriptions.
     pub fn users(&self) -> Users<'_> {
         Users::new(self)

@@ -1,26 +1,43 @@
-//! The YCM response envelope `{data, requestId, status, time}`, and the result of writes.
+//! The YCM response envelope `{data, requestId, status, time}`, and YCM's paged lists.
 
-use std::time::{Duration, SystemTime};
+use std::borrow::Cow;
+use std::fmt;
 
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
+use yeastar_transport::lenient::opt_u64;
 use yeastar_transport::reexports::RawValue;
-use yeastar_transport::{ApiError, Envelope, Error, Payload, RawResponse, Result};
+use yeastar_transport::{ApiError, Envelope, Error, Meta, Page, Payload, RawResponse, Result, data_or_null};
 
 /// The envelope of every YCM endpoint except the token endpoint.
 ///
 /// - Success: HTTP 2xx with `status: "Success"` (the key `Status`, as the doc's error table
 ///   spells it, is accepted too). The data part is `data`; writes that return nothing omit it.
 /// - Anything else is an error: `status: "Failed"` (even on HTTP 200), a missing status, or
-///   an HTTP error status. The error body beyond `requestId/status/time` is not documented, so
-///   it is read best-effort: the usual code keys (`code`, `errcode`, `errCode`, `errorCode`,
-///   `error`) and message keys (`message`, `msg`, `errmsg`, `errMsg`, `error_description`, …)
-///   are looked up at the top level and inside a nested `data`/`error`/`result` object, and the
-///   start of the raw body is kept on the [`ApiError`]. A body that is not JSON (an HTML page
-///   from a proxy) gives [`Error::UnexpectedResponse`] with the HTTP status.
+///   an HTTP error status. The error code is documented (1000035 TOKEN_EXPIRED, …) but not
+///   the key carrying it, so the error body is read best-effort (`code`, `errcode`, `errCode`,
+///   … at the top level or in a nested `data`/`error`/`result`), and the start of the raw body
+///   is kept on the [`ApiError`]. A body that is not JSON (an HTML page from a proxy) gives
+///   [`Error::UnexpectedResponse`] with the HTTP status.
 #[derive(Debug, Clone, Copy)]
 pub struct YcmEnvelope;
 
+/// The success shape, read with its data in one pass.
+#[derive(Deserialize)]
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
+struct Fast<'a, T> {
+    #[serde(default)]
+    data: Option<T>,
+    #[serde(borrow, default, rename = "requestId")]
+    request_id: Option<&'a str>,
+    #[serde(borrow, default)]
+    status: Option<&'a str>,
+    #[serde(default)]
+    time: Option<i64>,
+}
+
+/// Any shape, read tolerantly.
 #[derive(Deserialize)]
 struct RawEnvelope<'a> {
     #[serde(borrow, default)]
@@ -64,31 +81,22 @@ impl RawEnvelope<'_> {
     }
 }
 
-const CODE_KEYS: &[&str] = &["code", "errcode", "errCode", "errorCode", "error_code", "error"];
-const MESSAGE_KEYS: &[&str] = &[
-    "message",
-    "msg",
-    "errmsg",
-    "errMsg",
-    "errorMessage",
-    "error_description",
-    "detailMessage",
-    "detailMsg",
-];
-
-/// Looks for `keys` at the top level of `body`, then inside its `data`, `error` and `result`
-/// objects (where other Yeastar APIs and OAuth servers put their error details).
-fn pick(body: &Value, keys: &[&str]) -> Option<String> {
-    let top = body.as_object()?;
-    let nested = ["data", "error", "result"]
-        .iter()
-        .filter_map(|k| top.get(*k).and_then(Value::as_object));
-    std::iter::once(top)
-        .chain(nested)
-        .find_map(|obj| keys.iter().find_map(|k| obj.get(*k).and_then(scalar_string)))
-}
-
 impl Envelope for YcmEnvelope {
+    fn decode<'a, T: DeserializeOwned>(r: &RawResponse<'a>) -> Option<(T, Meta<'a>)> {
+        if !r.status().is_success() {
+            return None;
+        }
+        let env: Fast<'a, T> = r.parse_fast()?;
+        if !env.status?.eq_ignore_ascii_case("success") {
+            return None;
+        }
+        let data = data_or_null(env.data)?;
+        let meta = Meta::new(*r, "data")
+            .with_request_id(env.request_id.map(Cow::Borrowed))
+            .with_time(env.time);
+        Some((data, meta))
+    }
+
     fn open<'a>(r: &RawResponse<'a>) -> Result<Payload<'a>> {
         let env: RawEnvelope<'a> = match r.parse() {
             Ok(env) => env,
@@ -108,26 +116,6 @@ impl Envelope for YcmEnvelope {
         }
         Err(error_from(r, &env, status, request_id).into())
     }
-
-    /// YCM's error for a bad token is not documented. A token counts as rejected on HTTP 401,
-    /// or when the error code or message mentions a token together with "invalid", "expired",
-    /// "illegal" or "unauthorized" (as OAuth servers answer, e.g. `invalid_token` /
-    /// "Access token expired"). The client then refreshes the token and replays the call once.
-    fn is_token_rejected(error: &ApiError) -> bool {
-        if error.status == 401 {
-            return true;
-        }
-        let text = format!(
-            "{} {}",
-            error.code.as_deref().unwrap_or_default(),
-            error.message.as_deref().unwrap_or_default()
-        )
-        .to_ascii_lowercase();
-        text.contains("token")
-            && ["invalid", "expire", "illegal", "unauthorized", "unauthorised"]
-                .iter()
-                .any(|w| text.contains(w))
-    }
 }
 
 fn error_from(
@@ -136,20 +124,8 @@ fn error_from(
     status: Option<String>,
     request_id: Option<String>,
 ) -> ApiError {
-    // Starts from the transport's best-effort reading (which also keeps the raw body), then
-    // fills what it could not find from nested objects.
+    // The transport's best-effort reading finds the code and message wherever they are.
     let mut err = r.undocumented_error();
-    let body: Value = serde_json::from_slice(r.body()).unwrap_or(Value::Null);
-    if err.code.is_none()
-        && let Some(code) = pick(&body, CODE_KEYS)
-    {
-        err = err.with_code(code);
-    }
-    if err.message.is_none()
-        && let Some(message) = pick(&body, MESSAGE_KEYS).filter(|m| Some(m) != err.code.as_ref())
-    {
-        err = err.with_message(message);
-    }
     if err.message.is_none() && err.code.is_none() {
         err = err.with_message(match &status {
             Some(s) => format!("status {s:?} with no error code or message"),
@@ -167,39 +143,110 @@ fn error_from(
     err
 }
 
-/// The answer of a write that returns no data (update, delete): the request id to quote to
-/// Yeastar support and the server time.
+/// The largest page YCM serves (`pageSize` ≤ 50).
+pub const MAX_PAGE_SIZE: u32 = 50;
+
+/// The page size a listing uses when the caller sets none: the maximum, so that a full
+/// listing takes as few requests as possible (YCM's own default is 10).
+pub const DEFAULT_PAGE_SIZE: u32 = MAX_PAGE_SIZE;
+
+/// One page of a YCM listing: `data: {pageSize, pageNumber, total, list}`.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WriteResult {
-    /// The request id (`requestId`).
-    pub request_id: Option<String>,
-    /// The server time (`time`), in Unix seconds as sent.
-    pub time: Option<i64>,
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", bound(deserialize = "T: Deserialize<'de>"))]
+pub struct PagedList<T> {
+    /// The page size the server applied (`pageSize`).
+    #[serde(default, deserialize_with = "opt_u64")]
+    pub page_size: Option<u64>,
+    /// The page number (`pageNumber`, 1-based).
+    #[serde(default, deserialize_with = "opt_u64")]
+    pub page_number: Option<u64>,
+    /// The number of items in the whole listing (`total`).
+    #[serde(default, deserialize_with = "opt_u64")]
+    pub total: Option<u64>,
+    /// The items of this page (`list`; absent or `null` reads as empty).
+    #[serde(default = "Vec::new", deserialize_with = "vec_or_null")]
+    pub list: Vec<T>,
 }
 
-impl WriteResult {
-    /// Reads the metadata of an opened envelope.
-    pub fn from_payload(payload: &Payload<'_>) -> Self {
+impl<T> From<PagedList<T>> for Page<T> {
+    fn from(p: PagedList<T>) -> Self {
+        Page::new(p.list).with_page_no(p.page_number).with_total(p.total)
+    }
+}
+
+/// A list where `null` means empty.
+pub(crate) fn vec_or_null<'de, D, T>(d: D) -> std::result::Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+}
+
+/// Checks `pageNumber`/`pageSize` before sending (the transport's one rule for pages).
+pub(crate) fn check_page(page_number: Option<u32>, page_size: Option<u32>) -> Result<()> {
+    yeastar_transport::check_page("pageNumber", page_number, "pageSize", page_size, MAX_PAGE_SIZE)
+}
+
+/// A sort order for listings: `field` ascending or `-field` descending (e.g. `userId`).
+///
+/// ```
+/// use yeastar_ycm::Sort;
+/// assert_eq!(Sort::descending("userId").to_string(), "-userId");
+/// assert_eq!(Sort::from("-userId"), Sort::descending("userId"));
+/// assert_eq!(Sort::from("userId").to_string(), "userId");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Sort {
+    field: String,
+    descending: bool,
+}
+
+impl Sort {
+    /// Ascending by `field` (API name, e.g. `userId`).
+    pub fn ascending(field: impl Into<String>) -> Self {
         Self {
-            request_id: payload.request_id().map(str::to_owned),
-            time: payload.time(),
+            field: field.into(),
+            descending: false,
         }
     }
 
-    /// The server time as a timestamp.
-    pub fn timestamp(&self) -> Option<SystemTime> {
-        self.time.and_then(unix_seconds)
+    /// Descending by `field` (API name, e.g. `userId`).
+    pub fn descending(field: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            descending: true,
+        }
+    }
+
+    /// The field.
+    pub fn field(&self) -> &str {
+        &self.field
+    }
+
+    /// Whether the order is descending.
+    pub fn is_descending(&self) -> bool {
+        self.descending
     }
 }
 
-/// A Unix timestamp in seconds as a [`SystemTime`].
-pub(crate) fn unix_seconds(secs: i64) -> Option<SystemTime> {
-    if secs >= 0 {
-        SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(secs.unsigned_abs()))
-    } else {
-        SystemTime::UNIX_EPOCH.checked_sub(Duration::from_secs(secs.unsigned_abs()))
+impl fmt::Display for Sort {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.descending {
+            f.write_str("-")?;
+        }
+        f.write_str(&self.field)
+    }
+}
+
+impl From<&str> for Sort {
+    /// Reads the API notation: a leading `-` means descending.
+    fn from(s: &str) -> Self {
+        match s.strip_prefix('-') {
+            Some(field) => Sort::descending(field),
+            None => Sort::ascending(s),
+        }
     }
 }
 
@@ -220,7 +267,7 @@ mod tests {
         );
         YcmEnvelope::open(&r).map(|p| {
             let data = p.json::<Option<Value>>().unwrap().map(|v| v.to_string());
-            (p.request_id().map(str::to_owned), p.time(), data)
+            (p.request_id().map(str::to_owned), p.meta().time(), data)
         })
     }
 
@@ -287,39 +334,56 @@ mod tests {
     }
 
     #[test]
-    fn token_rejection_heuristic() {
-        let base = ApiError::new(Product::Ycm, 200);
-        assert!(YcmEnvelope::is_token_rejected(&ApiError::new(Product::Ycm, 401)));
-        assert!(YcmEnvelope::is_token_rejected(&base.clone().with_code("invalid_token")));
-        assert!(YcmEnvelope::is_token_rejected(
-            &base.clone().with_message("Access token expired: eyJ")
-        ));
-        assert!(YcmEnvelope::is_token_rejected(
-            &base.clone().with_message("TOKEN INVALID")
-        ));
-        assert!(!YcmEnvelope::is_token_rejected(
-            &base.clone().with_message("invalid email")
-        ));
-        assert!(!YcmEnvelope::is_token_rejected(&ApiError::new(Product::Ycm, 403)));
+    fn a_plain_success_is_read_in_one_pass() {
+        let headers = HeaderMap::new();
+        let ok = br#"{"data":{"userId":7},"requestId":"r","status":"Success","time":1}"#;
+        let r = RawResponse::new(Product::Ycm, StatusCode::OK, &headers, ok, false);
+        let (data, meta) = YcmEnvelope::decode::<Value>(&r).unwrap();
+        assert_eq!(data, serde_json::json!({"userId": 7}));
+        assert_eq!((meta.request_id(), meta.time()), (Some("r"), Some(1)));
+        // A write without data reads as `()`.
+        let w = br#"{"requestId":"r","status":"Success","time":1}"#;
+        let r = RawResponse::new(Product::Ycm, StatusCode::OK, &headers, w, false);
+        assert!(YcmEnvelope::decode::<()>(&r).is_some());
+        // Everything else goes the tolerant way.
+        for body in [
+            &br#"{"requestId":"r","status":"Failed"}"#[..],
+            br#"{"data":{}}"#,
+            br#"{"Status":"Success","time":"1639012740"}"#,
+            br#"{"status":"Success","data":{"userId":"x"}}"#,
+        ] {
+            let r = RawResponse::new(Product::Ycm, StatusCode::OK, &headers, body, false);
+            assert!(YcmEnvelope::decode::<Option<std::collections::HashMap<String, u64>>>(&r).is_none());
+        }
+        let r = RawResponse::new(Product::Ycm, StatusCode::BAD_GATEWAY, &headers, ok, false);
+        assert!(YcmEnvelope::decode::<Value>(&r).is_none());
     }
 
     #[test]
-    fn write_result_timestamp() {
-        let w = WriteResult {
-            request_id: None,
-            time: Some(1664437503),
-        };
+    fn paged_list_is_lenient() {
+        let p: PagedList<u32> =
+            serde_json::from_str(r#"{"pageSize":"50","pageNumber":2,"total":"51","list":[1],"extra":true}"#).unwrap();
         assert_eq!(
-            w.timestamp(),
-            Some(SystemTime::UNIX_EPOCH + Duration::from_secs(1664437503))
+            (p.page_size, p.page_number, p.total, p.list),
+            (Some(50), Some(2), Some(51), vec![1])
         );
-        assert_eq!(
-            WriteResult {
-                request_id: None,
-                time: None
-            }
-            .timestamp(),
-            None
-        );
+        let p: PagedList<u32> = serde_json::from_str(r#"{"list":null}"#).unwrap();
+        assert!(p.list.is_empty() && p.total.is_none());
+    }
+
+    #[test]
+    fn pages_are_checked_not_clamped() {
+        assert!(check_page(Some(1), Some(50)).is_ok());
+        for (page, size, field) in [
+            (Some(0), None, "pageNumber"),
+            (None, Some(0), "pageSize"),
+            (None, Some(51), "pageSize"),
+        ] {
+            let err = check_page(page, size).unwrap_err();
+            assert!(
+                matches!(&err, Error::InvalidInput { field: f, .. } if f == field),
+                "{err}"
+            );
+        }
     }
 }

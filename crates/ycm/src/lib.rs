@@ -43,18 +43,20 @@
 //!   the same client: fix the credentials and build a new one.
 //! - **The envelope** ([`YcmEnvelope`]): `{data, requestId, status, time}`. Only
 //!   `status: "Success"` is a success; `"Failed"` is an [`Error::Api`] even on HTTP 200, with
-//!   the request id to quote to Yeastar support. Error bodies are undocumented and read
-//!   best-effort. Writes answer a [`WriteResult`] (request id, server time).
+//!   the request id to quote to Yeastar support. The documented error codes are read into
+//!   [`ApiError::kind`]: 1000035/1000036 (token rejected: refreshed and replayed once),
+//!   1000005/1000015 (not found), 1000040 (rate limit: retried after a backoff). Writes answer
+//!   a [`WriteResult`] (request id, server time, the new id for creates).
 //! - **Retries**: reads, updates and deletes are retried on transient failures; creates are
-//!   never sent twice.
-//! - **Paging**: listings are lazy [`Pages`] streams; `pageSize` is clamped to
-//!   [`MAX_PAGE_SIZE`] (50).
+//!   never sent twice, and a create whose answer was lost is [`Error::OutcomeUnknown`].
+//! - **Paging**: listings are lazy [`Pages`] streams, [`DEFAULT_PAGE_SIZE`] (50) items per
+//!   page unless set; a page size above [`MAX_PAGE_SIZE`] (50) or a page 0 is refused.
 //!
 //! # Endpoints
 //! | Operation | Call | Endpoint value |
 //! |---|---|---|
 //! | `GET /dm/open_api/v1/users/{userId}` | [`Users::get`] | [`GetUser`] |
-//! | `GET /dm/open_api/v2/users` | [`Users::list`], [`Users::list_page`] | [`ListUsers`] |
+//! | `GET /dm/open_api/v2/users` | [`Users::list`] | [`ListUsers`] |
 //! | `POST /dm/open_api/v1/users` | [`Users::create`] | [`CreateUser`] |
 //! | `PUT /dm/open_api/v1/users/{userId}` | [`Users::update`] | [`UpdateUser`] |
 //! | `DELETE /dm/open_api/v1/users` | [`Users::delete`] | [`DeleteUsers`] |
@@ -64,21 +66,15 @@
 mod auth;
 mod client;
 mod envelope;
-mod paging;
-mod serde_util;
 pub mod subordinates;
 pub mod users;
 
 pub use crate::auth::{ACCESS_TOKEN_LIFETIME, REFRESH_TOKEN_LIFETIME, TOKEN_PATH, YcmTokenSource};
-pub use crate::client::{Client, ClientBuilder, Ycm};
-pub use crate::envelope::{WriteResult, YcmEnvelope};
-pub use crate::paging::{DEFAULT_STREAM_PAGE_SIZE, MAX_PAGE_SIZE, PagedList, Sort};
+pub use crate::client::{Client, ClientBuilder, ERROR_CODES, Ycm};
+pub use crate::envelope::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PagedList, Sort, YcmEnvelope};
 pub use crate::subordinates::{ListSubordinates, Subordinate, SubordinatePage, Subordinates};
 pub use crate::users::{
-    CreateUser, CreatedUser, DeleteUsers, GetUser, HighAvailability, ListUsers, PbxCreationLimit, ResellerPackage,
+    CreateUser, DeleteUsers, GetUser, HighAvailability, ListUsers, PbxCreationLimit, ResellerPackage,
     TwoFactorAuthentication, UpdateSubscription, UpdateUser, User, UserPage, UserType, Users,
 };
-pub use yeastar_transport::{
-    ApiError, AuthError, AuthErrorKind, Credentials, Endpoint, Error, Items, Page, Pages, Result, RetryConfig, Secret,
-    Timeouts,
-};
+pub use yeastar_transport::common::*;

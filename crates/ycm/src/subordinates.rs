@@ -3,12 +3,11 @@
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
-use yeastar_transport::{Endpoint, Pages, Payload, Request, Result};
+use yeastar_transport::lenient::opt_u64;
+use yeastar_transport::{Endpoint, ListEndpoint, Meta, Page, Pages, Request, Result};
 
 use crate::client::Client;
-use crate::envelope::YcmEnvelope;
-use crate::paging::{DEFAULT_STREAM_PAGE_SIZE, PagedList, clamp_page_size, pages};
-use yeastar_transport::lenient::opt_u64;
+use crate::envelope::{DEFAULT_PAGE_SIZE, PagedList, YcmEnvelope, check_page};
 
 /// A subordinate user.
 #[non_exhaustive]
@@ -46,38 +45,50 @@ impl ListSubordinates {
         Self::default()
     }
 
-    /// Items per page (`pageSize`, 1..=50; larger values are clamped to 50).
-    pub fn page_size(mut self, size: u32) -> Self {
-        self.page_size = Some(clamp_page_size(size));
-        self
-    }
-
-    /// The page to read (`pageNumber`, 1-based; for [`Subordinates::list`], the first page read).
-    pub fn page_number(mut self, page: u32) -> Self {
-        self.page_number = Some(page.max(1));
-        self
-    }
-
-    /// A fuzzy search keyword (`query`).
-    pub fn query(mut self, keyword: impl Into<String>) -> Self {
-        self.query = Some(keyword.into());
-        self
+    yeastar_transport::setters! {
+        /// 1..=50.
+        page_size = u32 => "pageSize",
+        /// 1-based; for a listing, the first page read.
+        page_number = u32 => "pageNumber",
+        /// A fuzzy keyword (name or email).
+        query: String => "query",
     }
 }
 
 impl Endpoint for ListSubordinates {
     type Envelope = YcmEnvelope;
+    type Data = SubordinatePage;
     type Output = SubordinatePage;
 
     fn request(&self) -> Result<Request> {
+        check_page(self.page_number, self.page_size)?;
         Ok(Request::get("/dm/open_api/v1/user_info/subordinates")
-            .query_opt("pageSize", self.page_size.map(clamp_page_size))
-            .query_opt("pageNumber", self.page_number.map(|p| p.max(1)))
+            .query_opt("pageSize", self.page_size)
+            .query_opt("pageNumber", self.page_number)
             .query_opt("query", self.query.as_deref().filter(|q| !q.is_empty())))
     }
 
-    fn decode(payload: Payload<'_>) -> Result<SubordinatePage> {
-        payload.json()
+    fn output(page: SubordinatePage, _: &Meta<'_>) -> Result<SubordinatePage> {
+        Ok(page)
+    }
+}
+
+impl ListEndpoint for ListSubordinates {
+    type Item = Subordinate;
+
+    fn start(&self) -> (u32, u32) {
+        (
+            self.page_number.unwrap_or(1),
+            self.page_size.unwrap_or(DEFAULT_PAGE_SIZE),
+        )
+    }
+
+    fn for_page(&self, page_no: u32, page_size: u32) -> Self {
+        self.clone().page_number(page_no).page_size(page_size)
+    }
+
+    fn into_page(page: SubordinatePage) -> Page<Subordinate> {
+        page.into()
     }
 }
 
@@ -98,19 +109,10 @@ impl<'a> Subordinates<'a> {
         Self { client }
     }
 
-    /// Every subordinate user matching `query`, as a lazy stream read page by page. Without
-    /// a page size, pages of [`DEFAULT_STREAM_PAGE_SIZE`] (50) are read.
+    /// Every subordinate user matching `query`, as a lazy stream read page by page
+    /// (`GET /dm/open_api/v1/user_info/subordinates`).
     pub fn list(&self, query: ListSubordinates) -> Pages<Subordinate> {
-        let size = query.page_size.unwrap_or(DEFAULT_STREAM_PAGE_SIZE);
-        let first = query.page_number.unwrap_or(1);
-        pages(self.client, first, size, move |page_no| {
-            query.clone().page_size(size).page_number(page_no)
-        })
-    }
-
-    /// One page of subordinate users, as asked.
-    pub async fn list_page(&self, query: &ListSubordinates) -> Result<SubordinatePage> {
-        self.client.send(query).await
+        self.client.pages(query)
     }
 }
 
@@ -120,10 +122,11 @@ mod tests {
 
     #[test]
     fn query_string() {
-        let r = ListSubordinates::new().query("ac me").page_size(0).request().unwrap();
+        let r = ListSubordinates::new().query("ac me").page_size(5).request().unwrap();
         assert_eq!(
             r.path_and_query().unwrap(),
-            "/dm/open_api/v1/user_info/subordinates?pageSize=1&query=ac+me"
+            "/dm/open_api/v1/user_info/subordinates?pageSize=5&query=ac+me"
         );
+        assert!(ListSubordinates::new().page_size(0).request().is_err());
     }
 }

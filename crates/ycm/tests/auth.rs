@@ -98,6 +98,13 @@ async fn refresh_sends_only_the_refresh_token() {
     client.users().get(1).await.unwrap();
     // Past the refresh margin (10% of 30 min) but before expiry.
     tokio::time::advance(Duration::from_secs(1700)).await;
+    // Still valid: used at once, refreshed in the background.
+    client.users().get(1).await.unwrap();
+    assert_eq!(
+        http.requests().last().unwrap().header("authorization"),
+        Some("Bearer at-1")
+    );
+    tokio::time::sleep(Duration::from_millis(1)).await;
     client.users().get(1).await.unwrap();
 
     let reqs = http.requests();
@@ -149,27 +156,42 @@ async fn wrong_credentials_cause_exactly_one_token_request() {
     api.assert_calls_async(0).await;
 }
 
-#[tokio::test]
-async fn a_non_json_refusal_is_final_too() {
-    let server = MockServer::start_async().await;
-    let token = server
-        .mock_async(|when, then| {
-            when.method(POST).path(TOKEN_PATH);
-            then.status(403)
-                .header("content-type", "text/html")
-                .body("<html>Forbidden</html>");
-        })
-        .await;
-    let client = client(&server);
+/// A WAF's HTML 403 on the token endpoint is not a refusal of the credentials (issue 12.5):
+/// it is remembered for a backoff interval, then asked again.
+#[tokio::test(start_paused = true)]
+async fn a_waf_page_on_the_token_endpoint_is_transient_not_final() {
+    let http = Arc::new(ScriptedHttp::new(|req| match req.uri.path() {
+        TOKEN_PATH => Reply::raw(403, "<html>Forbidden</html>").with_header("content-type", "text/html"),
+        _ => Reply::json(200, user_json(1)),
+    }));
+    let client = scripted_client(&http);
     for _ in 0..3 {
+        let err = client.users().get(1).await.unwrap_err();
+        assert!(matches!(&err, Error::UnexpectedResponse(u) if u.status == 403), "{err}");
+    }
+    assert_eq!(http.count(TOKEN_PATH), 1, "remembered during the backoff interval");
+    tokio::time::advance(Duration::from_secs(1)).await;
+    client.users().get(1).await.unwrap_err();
+    assert_eq!(http.count(TOKEN_PATH), 2, "asked again after it");
+}
+
+/// YCM's documented refusal codes (1000033 INVALID_CLIENT) are final.
+#[tokio::test(start_paused = true)]
+async fn the_documented_invalid_client_code_is_final() {
+    let http = Arc::new(ScriptedHttp::new(|req| match req.uri.path() {
+        TOKEN_PATH => Reply::json(400, r#"{"errcode":1000033,"errmsg":"INVALID_CLIENT"}"#),
+        _ => Reply::json(200, user_json(1)),
+    }));
+    let client = scripted_client(&http);
+    for _ in 0..6 {
         let err = client.users().get(1).await.unwrap_err();
         assert!(
             matches!(&err, Error::Auth(a) if a.kind == AuthErrorKind::CredentialsRejected),
             "{err}"
         );
-        assert_eq!(err.status(), Some(403));
+        tokio::time::advance(Duration::from_secs(120)).await;
     }
-    token.assert_calls_async(1).await;
+    assert_eq!(http.count(TOKEN_PATH), 1);
 }
 
 #[tokio::test]
@@ -250,23 +272,44 @@ async fn a_rejected_access_token_is_refreshed_and_the_call_replayed() {
     );
 }
 
-/// The same on HTTP 200 with a Failed envelope whose message says the token expired.
+/// The same on HTTP 200 with a Failed envelope carrying YCM's documented token codes
+/// (1000035 TOKEN_EXPIRED, 1000036 INVALID_TOKEN); words in a message mean nothing.
 #[tokio::test(start_paused = true)]
-async fn a_token_error_inside_a_failed_envelope_also_triggers_the_replay() {
+async fn a_documented_token_code_inside_a_failed_envelope_also_triggers_the_replay() {
+    for code in ["1000035", "1000036"] {
+        let counter = token_counter();
+        let http = Arc::new(ScriptedHttp::new(move |req| {
+            if req.uri.path() != TOKEN_PATH && req.header("authorization") == Some("Bearer at-1") {
+                return Reply::json(
+                    200,
+                    format!(r#"{{"requestId":"r","status":"Failed","errcode":{code},"errmsg":"TOKEN"}}"#),
+                );
+            }
+            counter(req)
+        }));
+        let client = scripted_client(&http);
+        client.users().get(1).await.unwrap();
+        assert_eq!(http.count(TOKEN_PATH), 2);
+        assert_eq!(http.count("/dm/open_api/v1/users/1"), 2);
+    }
+    // A message about a token without the code is an ordinary error: no refresh.
     let counter = token_counter();
     let http = Arc::new(ScriptedHttp::new(move |req| {
-        if req.uri.path() != TOKEN_PATH && req.header("authorization") == Some("Bearer at-1") {
+        if req.uri.path() != TOKEN_PATH {
             return Reply::json(
                 200,
-                r#"{"requestId":"r","status":"Failed","code":"40100","message":"token expired"}"#,
+                r#"{"requestId":"r","status":"Failed","errcode":1000004,"errmsg":"invalid token field"}"#,
             );
         }
         counter(req)
     }));
     let client = scripted_client(&http);
-    client.users().get(1).await.unwrap();
-    assert_eq!(http.count(TOKEN_PATH), 2);
-    assert_eq!(http.count("/dm/open_api/v1/users/1"), 2);
+    let err = client.users().get(1).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Api(a) if a.code.as_deref() == Some("1000004")),
+        "{err}"
+    );
+    assert_eq!(http.count(TOKEN_PATH), 1);
 }
 
 /// A ready access token is used as is; a rejected one ends the call (nothing to refresh).

@@ -7,8 +7,8 @@ use futures_util::StreamExt;
 use httpmock::prelude::*;
 use serde_json::json;
 use yeastar_ycm::{
-    CreateUser, Error, HighAvailability, ListSubordinates, ListUsers, ResellerPackage, Sort, TwoFactorAuthentication,
-    UpdateSubscription, UpdateUser, UserType,
+    CreateUser, DeleteUsers, Error, HighAvailability, ListSubordinates, ListUsers, ResellerPackage, Sort,
+    TwoFactorAuthentication, UpdateSubscription, UpdateUser, UserType,
 };
 
 #[tokio::test]
@@ -85,7 +85,7 @@ async fn list_users_pages_lazily_across_pages() {
 }
 
 #[tokio::test]
-async fn list_page_size_is_clamped_to_fifty() {
+async fn list_page_size_defaults_to_fifty_and_is_checked() {
     let server = MockServer::start_async().await;
     token_mock(&server).await;
     let mock = server
@@ -100,14 +100,28 @@ async fn list_page_size_is_clamped_to_fifty() {
         })
         .await;
     let client = client(&server);
+    // One page, as asked.
     let page = client
-        .users()
-        .list_page(&ListUsers::new().page_size(500).page_number(0))
+        .send(&ListUsers::new().page_size(50).page_number(1))
         .await
         .unwrap();
     assert_eq!((page.total, page.list.len()), (Some(0), 0));
     // The stream without a page size reads 50 at a time.
-    assert!(client.users().all().try_collect().await.unwrap().is_empty());
+    assert!(
+        client
+            .users()
+            .list(ListUsers::new())
+            .try_collect()
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    mock.assert_calls_async(2).await;
+    // A page size above 50 or a page 0 is refused before anything is sent.
+    for bad in [ListUsers::new().page_size(500), ListUsers::new().page_number(0)] {
+        let err = client.users().list(bad).try_collect().await.unwrap_err();
+        assert!(matches!(err, Error::InvalidInput { .. }), "{err}");
+    }
     mock.assert_calls_async(2).await;
 }
 
@@ -149,8 +163,8 @@ async fn create_reseller_sends_the_documented_fields_and_returns_the_id() {
         )
         .await
         .unwrap();
-    assert_eq!(created.user_id, 20001);
-    assert_eq!(created.result.request_id.as_deref(), Some("c1"));
+    assert_eq!(created.id, Some(20001));
+    assert_eq!(created.request_id.as_deref(), Some("c1"));
     assert!(created.timestamp().is_some());
     create.assert_calls_async(1).await;
 }
@@ -231,11 +245,19 @@ async fn delete_users_sends_a_json_body() {
         })
         .await;
     let client = client(&server);
-    let done = client.users().delete(UserType::Reseller, [13329, 13330]).await.unwrap();
+    let done = client
+        .users()
+        .delete(DeleteUsers::new(UserType::Reseller, [13329, 13330]))
+        .await
+        .unwrap();
     assert_eq!(done.request_id.as_deref(), Some("d1"));
     delete.assert_calls_async(1).await;
 
-    let err = client.users().delete(UserType::Reseller, []).await.unwrap_err();
+    let err = client
+        .users()
+        .delete(DeleteUsers::new(UserType::Reseller, []))
+        .await
+        .unwrap_err();
     assert!(
         matches!(&err, Error::InvalidInput { field, .. } if field == "userIds"),
         "{err}"
@@ -263,10 +285,7 @@ async fn update_subscription_spells_minimum_ext_per_pbx_its_own_way() {
     let done = client(&server)
         .users()
         .update_subscription(
-            UpdateSubscription::new(13329, 4)
-                .total_extensions(200)
-                .total_concurrent_calls(40)
-                .total_recordings(20)
+            UpdateSubscription::new(13329, 200, 40, 20, 4)
                 .high_availability(HighAvailability::Unsubscribed)
                 .total_custom_domains(1),
         )

@@ -13,7 +13,7 @@
 
 pub use yeastar_transport::{
     ApiError, AuthError, AuthErrorKind, Credentials, DecodeError, Error, Items, Page, Pages, Product, Result,
-    RetryConfig, Secret, TimeoutKind, Timeouts, TransportError, TransportErrorKind, UnexpectedResponse,
+    RetryPolicy, Secret, TimeoutKind, Timeouts, TransportError, TransportErrorKind, UnexpectedResponse,
 };
 
 /// The transport crate itself, for custom HTTP implementations, token stores and endpoints.

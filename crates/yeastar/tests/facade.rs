@@ -1,6 +1,6 @@
 //! The facade exposes each product only behind its feature, and the shared types always.
 
-use yeastar::{Credentials, Error, RetryConfig, Secret};
+use yeastar::{Credentials, Error, RetryPolicy, Secret};
 
 #[test]
 fn shared_types_are_the_transports() {
@@ -9,7 +9,7 @@ fn shared_types_are_the_transports() {
     assert_eq!(e.to_string(), "invalid input: yeastarId: not an email");
     assert!(!format!("{:?}", Credentials::client("id", "top-secret")).contains("top-secret"));
     assert_eq!(format!("{}", Secret::new("tok")), "[redacted]");
-    assert_eq!(RetryConfig::default().max_attempts, 3);
+    assert_eq!(RetryPolicy::default().max_attempts, 3);
 }
 
 #[cfg(feature = "partner-portal")]

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use yeastar::Credentials;
-use yeastar::RetryConfig;
+use yeastar::RetryPolicy;
 use yeastar_sandbox::{
     DEMO_PP_CLIENT_ID, DEMO_PP_CLIENT_SECRET, DEMO_WP_CLIENT_ID, DEMO_WP_CLIENT_SECRET, DEMO_YCM_CLIENT_ID,
     DEMO_YCM_CLIENT_SECRET, JournalEntry, Method, Sandbox, SandboxConfig,
@@ -30,8 +30,8 @@ pub async fn sandbox_with(config: SandboxConfig) -> Sandbox {
 }
 
 /// Retries quick enough for tests: 3 attempts, 5–40 ms backoff.
-pub fn fast_retry() -> RetryConfig {
-    RetryConfig::default()
+pub fn fast_retry() -> RetryPolicy {
+    RetryPolicy::default()
         .with_initial_backoff(Duration::from_millis(5))
         .with_max_backoff(Duration::from_millis(40))
 }

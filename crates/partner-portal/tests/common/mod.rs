@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use httpmock::Mock;
 use httpmock::prelude::*;
-use yeastar_partner_portal::{Client, Credentials, RetryConfig};
+use yeastar_partner_portal::{Client, Credentials, RetryPolicy};
 
 pub const CLIENT_ID: &str = "pp-test-client";
 pub const CLIENT_SECRET: &str = "pp-test-secret";
@@ -48,7 +48,7 @@ pub fn client(server: &MockServer) -> Client {
     Client::builder()
         .credentials(Credentials::client(CLIENT_ID, CLIENT_SECRET))
         .base_url(server.base_url())
-        .retry(RetryConfig::default().with_initial_backoff(Duration::from_millis(1)))
+        .retry(RetryPolicy::default().with_initial_backoff(Duration::from_millis(1)))
         .build()
         .expect("client")
 }

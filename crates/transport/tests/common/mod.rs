@@ -8,8 +8,8 @@ use std::time::Duration;
 use serde::Deserialize;
 use yeastar_transport::reexports::{RawValue, async_trait};
 use yeastar_transport::{
-    Client, ClientBuilder, Credentials, Endpoint, Envelope, Grant, Payload, PlainJson, Product, ProductSpec,
-    RawResponse, Request, Result, RetryConfig, TokenSet, TokenSource,
+    Client, ClientBuilder, Credentials, Endpoint, Envelope, ErrorCodes, Grant, Meta, Payload, PlainJson, Product,
+    ProductSpec, RawResponse, Request, Result, RetryPolicy, TokenSet, TokenSource,
 };
 
 pub const SECRET: &str = "client-secret-XYZ";
@@ -24,6 +24,7 @@ impl ProductSpec for TestProduct {
     const PRODUCT: Product = Product::Workplace;
     const DEFAULT_BASE_URL: &'static str = "https://workplace.example";
     type Client = Client;
+    const ERROR_CODES: ErrorCodes = ErrorCodes::new(&["TOKEN_EXPIRED"], &["INVALID_CLIENT"], &["NOT_FOUND"], &["RATE"]);
     fn token_source() -> Arc<dyn TokenSource> {
         Arc::new(TestTokens)
     }
@@ -33,7 +34,7 @@ impl ProductSpec for TestProduct {
 pub struct TestTokens;
 
 #[derive(Deserialize)]
-struct TokenJson {
+pub struct TokenJson {
     access_token: String,
     refresh_token: Option<String>,
     expires_in: u64,
@@ -43,6 +44,7 @@ struct TokenEndpoint<'a>(Grant<'a>);
 
 impl Endpoint for TokenEndpoint<'_> {
     type Envelope = PlainJson;
+    type Data = TokenJson;
     type Output = TokenSet;
     fn request(&self) -> Result<Request> {
         let req = Request::post("/token").unauthenticated().sensitive().idempotent(true);
@@ -62,8 +64,7 @@ impl Endpoint for TokenEndpoint<'_> {
             _ => unreachable!(),
         })
     }
-    fn decode(payload: Payload<'_>) -> Result<TokenSet> {
-        let t: TokenJson = payload.json()?;
+    fn output(t: TokenJson, _: &Meta<'_>) -> Result<TokenSet> {
         let set = TokenSet::new(t.access_token, Duration::from_secs(t.expires_in));
         Ok(match t.refresh_token {
             Some(rt) => set.with_refresh_token(rt, Some(Duration::from_secs(86400))),
@@ -112,9 +113,6 @@ impl Envelope for TestEnvelope {
         }
         Err(e.into())
     }
-    fn is_token_rejected(e: &yeastar_transport::ApiError) -> bool {
-        e.status == 401 || e.code.as_deref() == Some("TOKEN_EXPIRED")
-    }
 }
 
 /// GET /things/{id}
@@ -123,12 +121,13 @@ pub struct GetThing(pub String);
 
 impl Endpoint for GetThing {
     type Envelope = TestEnvelope;
+    type Data = serde_json::Value;
     type Output = serde_json::Value;
     fn request(&self) -> Result<Request> {
         Ok(Request::get("/things/{id}").path_param("id", &self.0))
     }
-    fn decode(payload: Payload<'_>) -> Result<serde_json::Value> {
-        payload.json()
+    fn output(data: serde_json::Value, _: &Meta<'_>) -> Result<serde_json::Value> {
+        Ok(data)
     }
 }
 
@@ -138,17 +137,18 @@ pub struct CreateThing(pub serde_json::Value);
 
 impl Endpoint for CreateThing {
     type Envelope = TestEnvelope;
+    type Data = serde_json::Value;
     type Output = serde_json::Value;
     fn request(&self) -> Result<Request> {
         Ok(Request::post("/things").json(&self.0))
     }
-    fn decode(payload: Payload<'_>) -> Result<serde_json::Value> {
-        payload.json()
+    fn output(data: serde_json::Value, _: &Meta<'_>) -> Result<serde_json::Value> {
+        Ok(data)
     }
 }
 
-pub fn fast_retry() -> RetryConfig {
-    RetryConfig::default().with_initial_backoff(Duration::from_millis(1))
+pub fn fast_retry() -> RetryPolicy {
+    RetryPolicy::default().with_initial_backoff(Duration::from_millis(1))
 }
 
 pub fn builder(base_url: &str) -> ClientBuilder<TestProduct> {

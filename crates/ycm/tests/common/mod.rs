@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use httpmock::prelude::*;
 use serde_json::{Value, json};
-use yeastar_ycm::{Client, Credentials, RetryConfig};
+use yeastar_ycm::{Client, Credentials, RetryPolicy};
 
 pub const CLIENT_ID: &str = "kp9yyntmuesuk5joWvMkTbCBxqO6LKRh";
 pub const CLIENT_SECRET: &str = "client-secret-value";
@@ -43,7 +43,7 @@ pub fn client(server: &MockServer) -> Client {
     Client::builder()
         .credentials(Credentials::client(CLIENT_ID, CLIENT_SECRET))
         .base_url(server.base_url())
-        .retry(RetryConfig::default().with_initial_backoff(Duration::from_millis(1)))
+        .retry(RetryPolicy::default().with_initial_backoff(Duration::from_millis(1)))
         .build()
         .unwrap()
 }
