@@ -279,11 +279,6 @@ impl EditUser {
         tax_num: String => "taxNum",
         remark: String => "remark",
     }
-
-    /// Whether no field is set: such an edit changes nothing.
-    pub fn is_empty(&self) -> bool {
-        self.company.is_none() && self.profile == Profile::default()
-    }
 }
 
 impl Endpoint for EditUser {
@@ -342,8 +337,6 @@ mod tests {
             body(&EditUser::new("a@b.example")),
             json!({"yeastarId": "a@b.example", "userType": "Customer"})
         );
-        assert!(EditUser::new("a@b.example").is_empty());
-        assert!(!EditUser::new("a@b.example").remark("").is_empty());
         let full = EditUser::new("a@b.example")
             .company("c")
             .first_name("f")
