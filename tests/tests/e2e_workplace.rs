@@ -5,8 +5,8 @@ mod common;
 
 use common::{WP, entries, sandbox, unique, wp};
 use yeastar::Error;
-use yeastar::workplace::{CreateGroup, CreateUser, InviteStatus, ListGroups, ListUsers, Role, UpdateUser};
-use yeastar_sandbox::Method;
+use yeastar::workplace::{CreateGroup, CreateUser, InviteStatus, ListGroups, ListUsers, Role, UpdateGroup, UpdateUser};
+use yeastar_sandbox::{Fault, FaultRule, Method};
 
 const ALL_USERS: u64 = 1_000_127;
 const SALES: u64 = 1_000_128;
@@ -79,14 +79,14 @@ async fn list_users_pages_and_searches() {
 }
 
 #[tokio::test]
-async fn create_get_and_remove_a_user() {
+async fn create_get_and_delete_a_user() {
     let sb = sandbox().await;
     let client = wp(&sb);
     let email = format!("{}@example.com", unique("wp-"));
     let created = client
         .users()
         .create(
-            &CreateUser::new(&email, "Nia", [ALL_USERS, SALES], Role::User, "Yeastar")
+            CreateUser::new(&email, "Nia", [ALL_USERS, SALES], Role::User, "Yeastar")
                 .last_name("Long")
                 .preferred_floor_name("3F")
                 .phone("555-0100")
@@ -94,8 +94,10 @@ async fn create_get_and_remove_a_user() {
         )
         .await
         .unwrap();
-    let id = created.member_id.expect("a member id");
-    assert!(created.user_id.is_some());
+    let ids = created.id.expect("the new ids");
+    let id = ids.member_id;
+    assert!(ids.user_id.is_some());
+    assert!(created.request_id.is_some());
     assert_eq!(entries(&sb, &Method::POST, &format!("{WP}/user/user_create")).len(), 1);
 
     let user = client.users().get(id).await.unwrap();
@@ -110,11 +112,12 @@ async fn create_get_and_remove_a_user() {
     assert_eq!(user.id_code.as_deref(), Some("NL-1"));
     assert_eq!(user.invite_status, Some(InviteStatus::Outer));
 
-    let removed = client.users().remove(id).await.unwrap();
-    assert_eq!(removed.member_id, Some(id));
+    let removed = client.users().delete(id).await.unwrap();
+    assert_eq!((removed.id, removed.already_absent), (Some(id), false));
     let err = client.users().get(id).await.unwrap_err();
     assert_eq!(err.status(), Some(404), "{err:?}");
-    let err = client.users().remove(id).await.unwrap_err();
+    // A first attempt that finds nothing is an error (not "already absent").
+    let err = client.users().delete(id).await.unwrap_err();
     assert_eq!(err.status(), Some(404), "{err:?}");
     assert_eq!(
         entries(&sb, &Method::DELETE, &format!("{WP}/user/user_remove/{id}")).len(),
@@ -130,7 +133,7 @@ async fn create_is_validated_by_the_server_and_by_the_sdk() {
 
     let err = client
         .users()
-        .create(&create("leo@yeastar.com", "Yeastar"))
+        .create(create("leo@yeastar.com", "Yeastar"))
         .await
         .unwrap_err();
     assert_eq!(
@@ -139,7 +142,7 @@ async fn create_is_validated_by_the_server_and_by_the_sdk() {
     );
     let err = client
         .users()
-        .create(&create("x@example.com", "Nowhere"))
+        .create(create("x@example.com", "Nowhere"))
         .await
         .unwrap_err();
     assert_eq!(
@@ -148,19 +151,13 @@ async fn create_is_validated_by_the_server_and_by_the_sdk() {
     );
     let err = client
         .users()
-        .create(&create("x@example.com", "Yeastar").preferred_floor_name("9F"))
+        .create(create("x@example.com", "Yeastar").preferred_floor_name("9F"))
         .await
         .unwrap_err();
     assert_eq!(err.api_error().and_then(|a| a.code.as_deref()), Some("FLOOR_NOT_FOUND"));
     let err = client
         .users()
-        .create(&CreateUser::new(
-            "x@example.com",
-            "X",
-            [ALL_USERS],
-            "Janitor",
-            "Yeastar",
-        ))
+        .create(CreateUser::new("x@example.com", "X", [ALL_USERS], "Janitor", "Yeastar"))
         .await
         .unwrap_err();
     assert_eq!(err.api_error().and_then(|a| a.code.as_deref()), Some("ROLE_NOT_FOUND"));
@@ -169,7 +166,7 @@ async fn create_is_validated_by_the_server_and_by_the_sdk() {
     // Required fields are checked before sending.
     let err = client
         .users()
-        .create(&CreateUser::new("x@example.com", "X", [], Role::User, "Yeastar"))
+        .create(CreateUser::new("x@example.com", "X", [], Role::User, "Yeastar"))
         .await
         .unwrap_err();
     assert!(
@@ -180,7 +177,7 @@ async fn create_is_validated_by_the_server_and_by_the_sdk() {
     // A custom role that exists is accepted.
     client
         .users()
-        .create(&CreateUser::new(
+        .create(CreateUser::new(
             "desk@example.com",
             "Desk",
             [ALL_USERS],
@@ -230,7 +227,7 @@ async fn a_bare_update_loses_the_optional_fields_it_omits() {
     assert!(before.last_name.is_some() && before.phone.is_some() && before.id_code.is_some());
     client
         .users()
-        .update(&UpdateUser::new(
+        .update(UpdateUser::new(
             54164,
             "leo@yeastar.com",
             "Leo",
@@ -271,7 +268,7 @@ async fn modify_of_an_unknown_member_writes_nothing() {
 }
 
 #[tokio::test]
-async fn groups_list_get_create_rename_delete() {
+async fn groups_list_get_create_update_delete() {
     let sb = sandbox().await;
     let client = wp(&sb);
     let groups = client
@@ -298,10 +295,10 @@ async fn groups_list_get_create_rename_delete() {
     let name = unique("Support-");
     let created = client
         .groups()
-        .create(&CreateGroup::new(&name).member_ids([54165]))
+        .create(CreateGroup::new(&name).member_ids([54165]))
         .await
         .unwrap();
-    let gid = created.group_id.expect("a group id");
+    let gid = created.id.expect("a group id");
     assert_eq!(
         client.groups().get(gid).await.unwrap().group_name.as_deref(),
         Some(name.as_str())
@@ -310,13 +307,18 @@ async fn groups_list_get_create_rename_delete() {
     assert!(amy.group_ids.unwrap().contains(&gid));
 
     // Duplicate names are refused.
-    let err = client.groups().create(&CreateGroup::new("Sales")).await.unwrap_err();
+    let err = client.groups().create(CreateGroup::new("Sales")).await.unwrap_err();
     assert_eq!(
         err.api_error().and_then(|a| a.code.as_deref()),
         Some("GROUP_NAME_ALREADY_EXISTS")
     );
 
-    client.groups().rename(gid, "Customer Care").await.unwrap();
+    let updated = client
+        .groups()
+        .update(UpdateGroup::new(gid, "Customer Care"))
+        .await
+        .unwrap();
+    assert_eq!(updated.id, Some(gid));
     assert_eq!(
         client.groups().get(gid).await.unwrap().group_name.as_deref(),
         Some("Customer Care")
@@ -332,12 +334,12 @@ async fn groups_list_get_create_rename_delete() {
     assert_eq!(err.api_error().and_then(|a| a.code.as_deref()), Some("GROUP_NOT_EMPTY"));
     let empty = client
         .groups()
-        .create(&CreateGroup::new(unique("Empty-")))
+        .create(CreateGroup::new(unique("Empty-")))
         .await
         .unwrap();
-    let eid = empty.group_id.unwrap();
+    let eid = empty.id.unwrap();
     let deleted = client.groups().delete(eid).await.unwrap();
-    assert_eq!(deleted.group_id, Some(eid));
+    assert_eq!(deleted.id, Some(eid));
     let err = client.groups().get(eid).await.unwrap_err();
     assert_eq!(err.api_error().and_then(|a| a.code.as_deref()), Some("GROUP_NOT_FOUND"));
 
@@ -349,4 +351,46 @@ async fn groups_list_get_create_rename_delete() {
         .await
         .unwrap();
     assert_eq!(groups.len(), 3);
+}
+
+/// Issue 12 item 7, end to end: the sandbox deletes the user, then drops the connection without
+/// answering; the SDK retries the DELETE, the sandbox answers 404 USER_NOT_FOUND, and the call
+/// succeeds with `already_absent`. The same for a group.
+#[tokio::test]
+async fn a_delete_whose_answer_was_lost_is_reported_already_absent() {
+    let sb = sandbox().await;
+    let client = wp(&sb);
+    let email = format!("{}@example.com", unique("wp-lost-"));
+    let id = client
+        .users()
+        .create(CreateUser::new(&email, "Lou", [ALL_USERS], Role::User, "Yeastar"))
+        .await
+        .unwrap()
+        .id
+        .unwrap()
+        .member_id;
+    let path = format!("{WP}/user/user_remove/{id}");
+    sb.faults()
+        .push(FaultRule::new(Method::DELETE, &path).sequence([Fault::DropAfterHandling]));
+    let done = client.users().delete(id).await.unwrap();
+    assert!(done.already_absent, "{done:?}");
+    assert_eq!(done.id, Some(id));
+    let attempts = entries(&sb, &Method::DELETE, &path);
+    assert_eq!(attempts.len(), 2);
+    assert_eq!(attempts[1].status, Some(404));
+    assert_eq!(client.users().get(id).await.unwrap_err().status(), Some(404));
+
+    let gid = client
+        .groups()
+        .create(CreateGroup::new(unique("Lost-")))
+        .await
+        .unwrap()
+        .id
+        .unwrap();
+    let path = format!("{WP}/user/group_delete/{gid}");
+    sb.faults()
+        .push(FaultRule::new(Method::DELETE, &path).sequence([Fault::DropAfterHandling]));
+    let done = client.groups().delete(gid).await.unwrap();
+    assert!(done.already_absent, "{done:?}");
+    assert_eq!(entries(&sb, &Method::DELETE, &path).len(), 2);
 }

@@ -1,152 +1,153 @@
 //! Access tokens: `POST /auth/openapi/v1/oauth/token`.
 //!
-//! The client asks for, caches and refreshes tokens by itself (the cache lives in the transport);
-//! this module only describes the token endpoint. Nothing here needs calling directly.
+//! The token cache (single flight, refresh before expiry, replay after a rejected token) lives
+//! in the transport; this module only knows how to ask Partner Portal for tokens.
 
+use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 use yeastar_transport::reexports::async_trait;
-use yeastar_transport::{Endpoint, Grant, Payload, Request, Result, Secret, TokenSet, TokenSource};
+use yeastar_transport::{ApiError, Endpoint, Error, Grant, Meta, Request, Result, Secret, TokenSet, TokenSource};
 
 use crate::envelope::PpEnvelope;
 
 /// The token endpoint path.
 pub const TOKEN_PATH: &str = "/auth/openapi/v1/oauth/token";
 
+/// The documented access-token lifetime (30 minutes), used when the answer has no usable
+/// `expiresIn`.
+pub const ACCESS_TOKEN_LIFETIME: Duration = Duration::from_secs(30 * 60);
+
+/// The documented refresh-token lifetime (15 days; the API does not send it).
+pub const REFRESH_TOKEN_LIFETIME: Duration = Duration::from_secs(15 * 24 * 60 * 60);
+
 /// The `grant_type` for a new token from client credentials (Partner Portal's own name).
-pub const GRANT_PP_CREDENTIALS: &str = "pp_credentials";
+const GRANT_PP_CREDENTIALS: &str = "pp_credentials";
 
-/// The `grant_type` for a new token from a refresh token.
-pub const GRANT_REFRESH_TOKEN: &str = "refresh_token";
-
-/// Access-token lifetime assumed when `expiresIn` is missing, zero or unreadable (the
-/// documented lifetime: 30 minutes).
-pub const DEFAULT_ACCESS_LIFETIME: Duration = Duration::from_secs(30 * 60);
-
-/// Refresh-token lifetime (documented: 15 days; the API does not send it).
-pub const REFRESH_LIFETIME: Duration = Duration::from_secs(15 * 24 * 60 * 60);
-
-/// The Partner Portal token endpoint, as a [`TokenSource`] for the transport's token cache.
+/// Partner Portal's token endpoint, as a [`TokenSource`] for the transport's token cache.
 ///
-/// - Client credentials: form body `client_id`, `client_secret`, `grant_type=pp_credentials`.
-/// - Refresh: form body `grant_type=refresh_token`, `refresh_token` (the documented refresh body
-///   carries no client credentials, so none are sent).
+/// - New tokens: form `client_id`, `client_secret`, `grant_type=pp_credentials`.
+/// - Refresh: form `grant_type=refresh_token&refresh_token=…`; the documented refresh body
+///   carries no client credentials, so none are sent.
 ///
 /// The answer is the usual envelope with `result: {token, refreshToken, expiresIn, tokenHead}`;
 /// `expiresIn` is documented as a *string* of seconds (a number is accepted too). `tokenHead` is
 /// ignored: the documented header format is `Authorization: Bearer {token}`.
 ///
-/// A refusal (any `code` other than `success` with a non-transient HTTP status) comes back as
-/// [`Error::Api`](yeastar_transport::Error::Api), so the cache does not ask again with the same
-/// credentials, and falls back to the client credentials when a refresh token is refused.
+/// Only an explicit refusal is final (HTTP 401, OAuth `invalid_client` or
+/// `unauthorized_client`): the same client never sends the secret again. Anything else (a
+/// `success` answer without a token, a proxy's HTML page) is an error retried after a backoff.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PpTokenSource;
+
+impl PpTokenSource {
+    /// The token source as the transport wants it.
+    pub fn shared() -> Arc<dyn TokenSource> {
+        Arc::new(Self)
+    }
+}
 
 #[async_trait]
 impl TokenSource for PpTokenSource {
     async fn fetch(&self, client: &yeastar_transport::Client, grant: Grant<'_>) -> Result<TokenSet> {
-        let endpoint = match grant {
-            Grant::ClientCredentials {
-                client_id,
-                client_secret,
-            } => TokenRequest::Credentials {
-                client_id: client_id.to_owned(),
-                client_secret: client_secret.clone(),
-            },
-            Grant::RefreshToken { refresh_token, .. } => TokenRequest::Refresh {
-                refresh_token: refresh_token.clone(),
-            },
-            // `Grant` is non-exhaustive; a grant added later is not something this API knows.
-            _ => {
-                return Err(yeastar_transport::Error::Config(
-                    "unsupported grant for the Partner Portal token endpoint".into(),
-                ));
-            }
-        };
-        let tokens = client.send(&endpoint).await?;
-        Ok(tokens.into_token_set())
+        client.send(&TokenRequest { grant }).await
     }
 }
 
 /// One request to the token endpoint.
-#[derive(Debug)]
-enum TokenRequest {
-    Credentials { client_id: String, client_secret: Secret },
-    Refresh { refresh_token: Secret },
+struct TokenRequest<'a> {
+    grant: Grant<'a>,
 }
 
-impl Endpoint for TokenRequest {
+impl fmt::Debug for TokenRequest<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let grant = match self.grant {
+            Grant::ClientCredentials { .. } => GRANT_PP_CREDENTIALS,
+            Grant::RefreshToken { .. } => "refresh_token",
+            _ => "other",
+        };
+        f.debug_struct("TokenRequest").field("grant_type", &grant).finish()
+    }
+}
+
+impl Endpoint for TokenRequest<'_> {
     type Envelope = PpEnvelope;
-    type Output = TokenDetails;
+    type Data = TokenDetails;
+    type Output = TokenSet;
 
     fn request(&self) -> Result<Request> {
-        let request = Request::post(TOKEN_PATH);
-        let request = match self {
-            TokenRequest::Credentials {
+        let request = Request::post(TOKEN_PATH)
+            .unauthenticated()
+            .sensitive()
+            // Asking for a token twice is harmless, so transient failures may be retried.
+            .idempotent(true);
+        Ok(match self.grant {
+            Grant::ClientCredentials {
                 client_id,
                 client_secret,
             } => request.form([
-                ("client_id", client_id.as_str()),
+                ("client_id", client_id),
                 ("client_secret", client_secret.expose()),
                 ("grant_type", GRANT_PP_CREDENTIALS),
             ]),
-            TokenRequest::Refresh { refresh_token } => request.form([
-                ("grant_type", GRANT_REFRESH_TOKEN),
+            Grant::RefreshToken { refresh_token, .. } => request.form([
+                ("grant_type", "refresh_token"),
                 ("refresh_token", refresh_token.expose()),
             ]),
-        };
-        // Asking for a token twice is harmless, so transient failures may be retried.
-        Ok(request.unauthenticated().sensitive().idempotent(true))
+            // `Grant` is non-exhaustive; a grant added later is not something this API knows.
+            _ => {
+                return Err(Error::Config(
+                    "Partner Portal supports only client-credentials and refresh-token grants".into(),
+                ));
+            }
+        })
     }
 
-    fn decode(payload: Payload<'_>) -> Result<TokenDetails> {
-        payload.json()
+    fn output(details: TokenDetails, meta: &Meta<'_>) -> Result<TokenSet> {
+        let Some(token) = details.token.filter(|t| !t.expose().trim().is_empty()) else {
+            return Err(no_token(meta).into());
+        };
+        let set = TokenSet::new(token, details.expires_in.unwrap_or(ACCESS_TOKEN_LIFETIME));
+        Ok(match details.refresh_token {
+            Some(rt) => set.with_refresh_token(rt, Some(REFRESH_TOKEN_LIFETIME)),
+            None => set,
+        })
     }
 }
 
-/// `Token_Details`. The tokens become [`Secret`]s as soon as they are read.
+/// The error of a `success` answer without an access token, with whatever the answer says.
+fn no_token(meta: &Meta<'_>) -> ApiError {
+    let mut e = meta.undocumented_error();
+    // The best-effort reading finds the envelope's `code`, which here says "success".
+    if e.code.as_deref().is_some_and(|c| c.eq_ignore_ascii_case("success")) {
+        e.code = None;
+    }
+    if e.message.is_none() {
+        e = e.with_message("the token endpoint answered without a token");
+    }
+    e
+}
+
+/// `Token_Details`. The tokens become [`Secret`]s as soon as they are read; `Debug` is not
+/// derived.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct TokenDetails {
-    #[serde(deserialize_with = "non_empty_secret")]
-    token: Secret,
-    #[serde(default, deserialize_with = "opt_secret")]
+pub(crate) struct TokenDetails {
+    #[serde(default)]
+    token: Option<Secret>,
+    #[serde(default)]
     refresh_token: Option<Secret>,
     #[serde(default, deserialize_with = "expires_in")]
     expires_in: Option<Duration>,
 }
 
-impl TokenDetails {
-    fn into_token_set(self) -> TokenSet {
-        let lifetime = self.expires_in.unwrap_or(DEFAULT_ACCESS_LIFETIME);
-        let set = TokenSet::new(self.token, lifetime);
-        match self.refresh_token {
-            Some(rt) => set.with_refresh_token(rt, Some(REFRESH_LIFETIME)),
-            None => set,
-        }
-    }
-}
-
-fn non_empty_secret<'de, D: Deserializer<'de>>(d: D) -> Result<Secret, D::Error> {
-    let s = String::deserialize(d)?;
-    if s.trim().is_empty() {
-        return Err(serde::de::Error::custom("the access token is empty"));
-    }
-    Ok(Secret::new(s))
-}
-
-fn opt_secret<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Secret>, D::Error> {
-    Ok(Option::<String>::deserialize(d)?
-        .filter(|s| !s.is_empty())
-        .map(Secret::new))
-}
-
 /// `expiresIn`: a string of seconds per the docs, a number tolerated. Missing, zero, negative
 /// or unreadable values give `None` (the documented 30 minutes then apply): a zero lifetime would
 /// make the cache ask for a new token on every call.
-fn expires_in<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+fn expires_in<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Duration>, D::Error> {
     Ok(parse_expires_in(
         &Option::<Value>::deserialize(d)?.unwrap_or(Value::Null),
     ))
@@ -178,36 +179,30 @@ mod tests {
     }
 
     #[test]
-    fn token_details_default_lifetime_and_refresh_lifetime() {
-        let d: TokenDetails = serde_json::from_value(
-            json!({"token": "t", "refreshToken": "r", "expiresIn": "soon", "tokenHead": "Bearer "}),
-        )
-        .unwrap();
-        let set = d.into_token_set();
-        assert_eq!(set.expires_in, DEFAULT_ACCESS_LIFETIME);
-        assert_eq!(set.access_token.expose(), "t");
-        assert_eq!(set.refresh_token.as_ref().map(Secret::expose), Some("r"));
-        assert_eq!(set.refresh_expires_in, Some(REFRESH_LIFETIME));
-
-        let d: TokenDetails = serde_json::from_value(json!({"token": "t", "refreshToken": ""})).unwrap();
-        let set = d.into_token_set();
-        assert!(set.refresh_token.is_none());
-        assert_eq!(set.expires_in, DEFAULT_ACCESS_LIFETIME);
-
-        assert!(serde_json::from_value::<TokenDetails>(json!({"token": ""})).is_err());
-        assert!(serde_json::from_value::<TokenDetails>(json!({"refreshToken": "r"})).is_err());
-    }
-
-    #[test]
-    fn token_requests_are_sensitive_forms() {
-        let req = TokenRequest::Credentials {
-            client_id: "id".into(),
-            client_secret: Secret::new("s3cret"),
-        }
-        .request()
-        .unwrap();
-        assert!(req.is_idempotent());
-        assert!(!format!("{req:?}").contains("s3cret"));
-        assert_eq!(req.path_and_query().unwrap(), TOKEN_PATH);
+    fn token_requests_are_sensitive_forms_and_debug_hides_secrets() {
+        let secret = Secret::new("s3cret");
+        let rt = Secret::new("rt-123");
+        let req = TokenRequest {
+            grant: Grant::ClientCredentials {
+                client_id: "id",
+                client_secret: &secret,
+            },
+        };
+        let built = req.request().unwrap();
+        assert!(built.is_idempotent());
+        assert_eq!(built.path_and_query().unwrap(), TOKEN_PATH);
+        assert!(!format!("{built:?} {req:?}").contains("s3cret"));
+        let refresh = TokenRequest {
+            grant: Grant::RefreshToken {
+                client_id: "id",
+                client_secret: &secret,
+                refresh_token: &rt,
+            },
+        };
+        assert_eq!(
+            format!("{refresh:?}"),
+            r#"TokenRequest { grant_type: "refresh_token" }"#
+        );
+        assert!(!format!("{:?}", refresh.request().unwrap()).contains("rt-123"));
     }
 }

@@ -1,12 +1,13 @@
-//! Billing contacts.
+//! Billing contacts: `GET /user/openapi/user/v1/client/billing_contact_list`.
+
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use yeastar_transport::lenient;
-use yeastar_transport::{Endpoint, Payload, Request, Result};
+use yeastar_transport::{Endpoint, ListEndpoint, Meta, Page, Pages, Request, Result};
 
 use crate::client::Client;
-use crate::de;
-use crate::envelope::PpEnvelope;
+use crate::envelope::{ItemList, PpEnvelope};
 
 /// `GET` the billing contact list.
 pub const LIST_BILLING_CONTACTS_PATH: &str = "/user/openapi/user/v1/client/billing_contact_list";
@@ -57,39 +58,73 @@ pub struct BillingContact {
     pub remark: Option<String>,
 }
 
-/// Query the billing contact list: `GET /user/openapi/user/v1/client/billing_contact_list`
-/// (not paged).
-#[non_exhaustive]
+/// `GET /user/openapi/user/v1/client/billing_contact_list`: every billing contact. The
+/// endpoint is not paged: [`BillingContacts::list`] reads it as a single page.
+///
+/// Like the user list, the result is read tolerantly: an array, a single object or an object
+/// wrapping the array; `null` and `{}` are no contacts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ListBillingContacts;
+pub struct ListBillingContacts {
+    _private: (),
+}
+
+impl ListBillingContacts {
+    /// Every billing contact.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 
 impl Endpoint for ListBillingContacts {
     type Envelope = PpEnvelope;
+    type Data = ItemList<BillingContact>;
     type Output = Vec<BillingContact>;
 
     fn request(&self) -> Result<Request> {
         Ok(Request::get(LIST_BILLING_CONTACTS_PATH))
     }
 
-    /// Accepts an array, a single object, `null`, or an object wrapping the array.
-    fn decode(payload: Payload<'_>) -> Result<Vec<BillingContact>> {
-        payload.json::<de::Listish<BillingContact>>().map(|l| l.0)
+    fn output(list: ItemList<BillingContact>, _: &Meta<'_>) -> Result<Vec<BillingContact>> {
+        Ok(list.0)
     }
 }
 
-/// Billing operations; from [`Client::billing`].
-#[derive(Debug, Clone, Copy)]
-pub struct Billing<'a> {
+impl ListEndpoint for ListBillingContacts {
+    type Item = BillingContact;
+
+    fn start(&self) -> (u32, u32) {
+        (1, u32::MAX)
+    }
+
+    fn for_page(&self, _page_no: u32, _page_size: u32) -> Self {
+        *self
+    }
+
+    fn into_page(contacts: Vec<BillingContact>) -> Page<BillingContact> {
+        Page::from(ItemList(contacts))
+    }
+}
+
+/// The billing contacts of a [`Client`] (see [`Client::billing_contacts`]).
+#[derive(Clone, Copy)]
+pub struct BillingContacts<'a> {
     client: &'a Client,
 }
 
-impl<'a> Billing<'a> {
+impl fmt::Debug for BillingContacts<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BillingContacts").finish_non_exhaustive()
+    }
+}
+
+impl<'a> BillingContacts<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
 
-    /// Lists the billing contacts.
-    pub async fn contacts(&self) -> Result<Vec<BillingContact>> {
-        self.client.send(&ListBillingContacts).await
+    /// Every billing contact (`GET /user/openapi/user/v1/client/billing_contact_list`). The
+    /// endpoint is not paged: the stream reads one page.
+    pub fn list(&self, query: ListBillingContacts) -> Pages<BillingContact> {
+        self.client.pages(query)
     }
 }

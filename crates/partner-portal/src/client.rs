@@ -1,67 +1,70 @@
-//! The Partner Portal client.
+//! The Partner Portal client and its product description.
 
-use yeastar_transport::{Endpoint, Result};
+use std::sync::Arc;
 
-use crate::PartnerPortal;
-use crate::billing::Billing;
+use yeastar_transport::{ErrorCodes, Product, ProductSpec, TokenSource};
+
+use crate::auth::PpTokenSource;
+use crate::billing::BillingContacts;
 use crate::countries::Countries;
 use crate::envelope::PpEnvelope;
 use crate::users::Users;
 
-/// Builds a [`Client`]: `Client::builder().credentials(..).build()`.
-///
-/// See [`yeastar_transport::ClientBuilder`] for every option (base URL, app name, timeouts,
-/// retries, token store).
-pub type ClientBuilder = yeastar_transport::ClientBuilder<PartnerPortal>;
+/// Yeastar Partner Portal, as a product for the transport: its host, token endpoint, error
+/// codes and client type.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PartnerPortal;
 
-/// A Partner Portal client. Cheap to clone: clones share the connection pool and the token
-/// cache.
+/// Partner Portal's error codes. Partner Portal publishes no error-code list, so:
 ///
-/// ```no_run
-/// # async fn demo() -> yeastar_partner_portal::Result<()> {
-/// use yeastar_partner_portal::{Client, Credentials};
-/// let client = Client::builder()
-///     .credentials(Credentials::client("client-id", "client-secret"))
-///     .build()?;
-/// let user = client.users().get("color123@yeastar.com").await?;
-/// println!("{:?} {:?}", user.first_name, user.company);
-/// # Ok(()) }
-/// ```
-#[derive(Clone, Debug)]
-pub struct Client {
-    inner: yeastar_transport::Client,
+/// - a rejected access token is recognised by HTTP 401 and Spring's OAuth `invalid_token`,
+///   refused client credentials by HTTP 401 and OAuth `invalid_client` / `unauthorized_client`:
+///   the transport knows those itself;
+/// - `user_not_found` (not found) and `too_many_requests` (rate limit) are **inferred**: they
+///   are the codes the sandbox answers with (the lower-case names of its errors), not
+///   documented by Yeastar. Each comes with its HTTP status (404, 429), which alone suffices.
+pub const ERROR_CODES: ErrorCodes = ErrorCodes::new(&[], &[], &["user_not_found"], &["too_many_requests"]);
+
+impl ProductSpec for PartnerPortal {
+    const PRODUCT: Product = Product::PartnerPortal;
+    const DEFAULT_BASE_URL: &'static str = "https://openapi.partner.yeastar.com";
+    const ERROR_CODES: ErrorCodes = ERROR_CODES;
+    type Client = Client;
+
+    fn token_source() -> Arc<dyn TokenSource> {
+        PpTokenSource::shared()
+    }
 }
 
-impl From<yeastar_transport::Client> for Client {
-    fn from(inner: yeastar_transport::Client) -> Self {
-        Self { inner }
-    }
+/// Builds a Partner Portal [`Client`] (see [`Client::builder`]).
+pub type ClientBuilder = yeastar_transport::ClientBuilder<PartnerPortal>;
+
+yeastar_transport::product_client! {
+    /// A Partner Portal API client. Cheap to clone: clones share the connection pool and the
+    /// token cache.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> yeastar_partner_portal::Result<()> {
+    /// use yeastar_partner_portal::{Client, Credentials};
+    /// let client = Client::builder()
+    ///     .credentials(Credentials::client("client-id", "client-secret"))
+    ///     .build()?;
+    /// let user = client.users().get("color123@yeastar.com").await?;
+    /// println!("{:?} {:?}", user.first_name, user.company);
+    /// # Ok(()) }
+    /// ```
+    pub struct Client for PartnerPortal, envelope PpEnvelope;
 }
 
 impl Client {
-    /// A builder with the Partner Portal defaults (`https://openapi.partner.yeastar.com`).
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::new()
-    }
-
-    /// The underlying transport client (configuration, token request count).
-    pub fn transport(&self) -> &yeastar_transport::Client {
-        &self.inner
-    }
-
-    /// Sends any Partner Portal endpoint value (for example [`users::GetUser`](crate::users::GetUser)).
-    pub async fn send<E: Endpoint<Envelope = PpEnvelope>>(&self, endpoint: &E) -> Result<E::Output> {
-        self.inner.send(endpoint).await
-    }
-
     /// Subordinate users (customers): get, list, create, edit.
     pub fn users(&self) -> Users<'_> {
         Users::new(self)
     }
 
-    /// Billing contacts.
-    pub fn billing(&self) -> Billing<'_> {
-        Billing::new(self)
+    /// Billing contacts: list.
+    pub fn billing_contacts(&self) -> BillingContacts<'_> {
+        BillingContacts::new(self)
     }
 
     /// The country list.

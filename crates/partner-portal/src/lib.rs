@@ -1,13 +1,8 @@
-//! A typed client for the [Yeastar Partner Portal OpenAPI](https://help.yeastar.com/en/pp-ptr/developer-guide/):
-//! access tokens and the subordinate-user (customer) API, billing contacts and the country list.
-//!
-//! Built on [`yeastar_transport`], which does the HTTP, token caching and refreshing, retries,
-//! timeouts and tracing. This crate describes the Partner Portal: its [envelope], its
-//! [token endpoint](auth) and its endpoints as typed values.
+//! Typed client for the [Yeastar Partner Portal OpenAPI](https://help.yeastar.com/en/pp-ptr/developer-guide/):
+//! access tokens, subordinate users (customers), billing contacts and the country list.
 //!
 //! ```no_run
-//! use yeastar_partner_portal::users::{CreateUser, EditUser};
-//! use yeastar_partner_portal::{Client, Credentials};
+//! use yeastar_partner_portal::{Client, CreateUser, Credentials, EditUser, ListCountries};
 //!
 //! # async fn demo() -> yeastar_partner_portal::Result<()> {
 //! let client = Client::builder()
@@ -19,96 +14,63 @@
 //! let user = client.users().get("color123@yeastar.com").await?;
 //! println!("{:?} works at {:?}", user.first_name, user.company);
 //!
-//! // Create one (never retried), then edit it (retried on transient failures).
+//! // Create one (never sent twice), then edit it (retried on transient failures).
 //! client
 //!     .users()
 //!     .create(CreateUser::new("new.customer@example.com", "Example Ltd", "Chad").first_name("Ada"))
 //!     .await?;
-//! client.users().edit(EditUser::new("new.customer@example.com").tax_num("1234")).await?;
+//! let done = client.users().edit(EditUser::new("new.customer@example.com").tax_num("1234")).await?;
+//! println!("request {:?}", done.request_id);
 //!
 //! // Every country, page by page, lazily.
-//! use yeastar_partner_portal::countries::ListCountries;
 //! let countries = client.countries().list(ListCountries::new()).try_collect().await?;
 //! println!("{} countries", countries.len());
 //! # Ok(()) }
 //! ```
 //!
-//! # Errors
+//! # What the crate handles for you
+//! - **Tokens** ([`PpTokenSource`]): `POST /auth/openapi/v1/oauth/token` with the client
+//!   credentials (`grant_type=pp_credentials`), then refresh tokens (15 days); the transport
+//!   caches them, refreshes them before expiry and replays a call once after a rejected token
+//!   (HTTP 401 or Spring's `invalid_token`). An explicit refusal of the credentials is final.
+//! - **The envelope** ([`PpEnvelope`]): `{code, detailMessage, requestId, result, status}`.
+//!   Only `code: "success"` is a success; any other code is an [`Error::Api`] even on HTTP 200,
+//!   with the code verbatim, `detailMessage`, the request id and the `result` details. Writes
+//!   answer a [`WriteResult`] (request id); `result: false` is an [`Error::Api`].
+//! - **Retries**: reads and edits are retried on transient failures; creates are never sent
+//!   twice, and a create whose answer was lost is [`Error::OutcomeUnknown`].
+//! - **Paging**: listings are lazy [`Pages`] streams, [`DEFAULT_PAGE_SIZE`] (25) items per page
+//!   unless set; page 0 and size 0 are refused ([`MAX_PAGE_SIZE`]: Partner Portal documents no
+//!   maximum). The user and billing-contact lists are not paged: their stream reads one page,
+//!   and an empty answer (`null`, `{}`, `{"total":0,"list":null}`) is no items.
+//! - **Input checks**: a Yeastar ID that is not an email, a create without a name, a blank
+//!   required field are [`Error::InvalidInput`], and nothing is sent.
 //!
-//! Every call returns [`Result`]. An answer whose `code` is not `success` is
-//! [`Error::Api`] with the `code` verbatim, `detailMessage`, `requestId`, the HTTP status and the
-//! `result` details (see [`PpEnvelope`]). Caller mistakes caught before sending (a Yeastar ID that
-//! is not an email, a create without a name, a blank required field) are
-//! [`Error::InvalidInput`], and nothing is sent.
+//! Partner Portal has no delete endpoint (customers are removed by the account manager).
 //!
-//! # Retries
-//!
-//! Reads and [`EditUser`](users::EditUser) (which only sets fields) are retried on transient
-//! failures; [`CreateUser`](users::CreateUser) is never sent twice.
+//! # Endpoints
+//! | Operation | Call | Endpoint value |
+//! |---|---|---|
+//! | `GET /user/openapi/user/v1/subordinate_user/{partnerId}` | [`Users::get`] | [`GetUser`] |
+//! | `GET /user/openapi/user/v1/client/partner_list` | [`Users::list`] | [`ListUsers`] |
+//! | `POST /user/openapi/user/v1/client/save_user` | [`Users::create`] | [`CreateUser`] |
+//! | `POST /user/openapi/user/v1/client/edit_user` | [`Users::edit`] | [`EditUser`] |
+//! | `GET /user/openapi/user/v1/client/billing_contact_list` | [`BillingContacts::list`] | [`ListBillingContacts`] |
+//! | `GET /user/openapi/area/v1/page` | [`Countries::list`] | [`ListCountries`] |
 
-pub mod auth;
+mod auth;
 pub mod billing;
 mod client;
 pub mod countries;
-mod de;
-pub mod envelope;
+mod envelope;
 pub mod users;
 
-use std::sync::Arc;
-
-pub use crate::auth::PpTokenSource;
-pub use crate::client::{Client, ClientBuilder};
-pub use crate::envelope::PpEnvelope;
-pub use yeastar_transport::{
-    ApiError, AuthError, AuthErrorKind, Credentials, Endpoint, Error, Items, Page, Pages, Result, RetryPolicy, Secret,
-    Timeouts,
-};
-
-/// The Partner Portal product, for [`yeastar_transport::ClientBuilder`].
-#[derive(Debug, Clone, Copy, Default)]
-pub struct PartnerPortal;
-
-impl yeastar_transport::ProductSpec for PartnerPortal {
-    const PRODUCT: yeastar_transport::Product = yeastar_transport::Product::PartnerPortal;
-    const DEFAULT_BASE_URL: &'static str = "https://openapi.partner.yeastar.com";
-    type Client = Client;
-
-    fn token_source() -> Arc<dyn yeastar_transport::TokenSource> {
-        Arc::new(PpTokenSource)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::countries::CountrySort;
-    use super::users::{TaxType, UserType};
-
-    #[test]
-    fn enums_round_trip_through_serde() {
-        for (t, s) in [
-            (TaxType::VatNumber, "VAT_number"),
-            (TaxType::TaxId, "Tax_ID"),
-            (TaxType::TinNumber, "TIN_number"),
-            (TaxType::Ruc, "RUC"),
-            (TaxType::Cuit, "CUIT"),
-            (TaxType::Unknown("GST".into()), "GST"),
-        ] {
-            let json = serde_json::to_string(&t).unwrap();
-            assert_eq!(json, format!("\"{s}\""));
-            assert_eq!(serde_json::from_str::<TaxType>(&json).unwrap(), t);
-            assert_eq!(t.as_str(), s);
-            assert_eq!(s.parse::<TaxType>().unwrap(), t);
-        }
-        for (t, s) in [
-            (UserType::Enduser, "Enduser"),
-            (UserType::Customer, "Customer"),
-            (UserType::Unknown("Reseller".into()), "Reseller"),
-        ] {
-            assert_eq!(serde_json::to_value(&t).unwrap(), serde_json::json!(s));
-            assert_eq!(serde_json::from_value::<UserType>(serde_json::json!(s)).unwrap(), t);
-            assert_eq!(t.to_string(), s);
-        }
-        assert_eq!(CountrySort::NameDesc.as_str(), "-name");
-        assert_eq!(CountrySort::from("id"), CountrySort::Unknown("id".into()));
-    }
-}
+pub use crate::auth::{ACCESS_TOKEN_LIFETIME, PpTokenSource, REFRESH_TOKEN_LIFETIME, TOKEN_PATH};
+pub use crate::billing::{BillingContact, BillingContacts, ListBillingContacts};
+pub use crate::client::{Client, ClientBuilder, ERROR_CODES, PartnerPortal};
+pub use crate::countries::{Countries, Country, CountryPage, CountrySort, ListCountries};
+#[doc(hidden)]
+pub use crate::envelope::ItemList;
+pub use crate::envelope::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PagedList, PpEnvelope};
+pub use crate::users::{CreateUser, EditUser, GetUser, ListUsers, TaxType, User, UserType, Users};
+pub use yeastar_transport::common::*;

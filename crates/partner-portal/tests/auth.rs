@@ -58,7 +58,7 @@ async fn token_is_requested_once_with_the_documented_form() {
     assert_eq!(client.transport().token_requests(), 1);
 }
 
-/// A rejected token (by the `code` heuristic, with HTTP 200) is refreshed with
+/// A rejected token (Spring's `invalid_token`, here even with HTTP 200) is refreshed with
 /// `grant_type=refresh_token` and the call replayed once with the new token.
 #[tokio::test]
 async fn expired_token_code_refreshes_with_the_refresh_token_and_replays() {
@@ -86,7 +86,7 @@ async fn expired_token_code_refreshes_with_the_refresh_token_and_replays() {
         .mock_async(|when, then| {
             when.method(GET).path(USER_PATH).header("authorization", "Bearer tok-1");
             then.status(200).body(
-                r#"{"code":"token_expired","detailMessage":"access token expired","requestId":"r","result":null,"status":401}"#,
+                r#"{"code":"invalid_token","detailMessage":"access token expired","requestId":"r","result":null,"status":401}"#,
             );
         })
         .await;
@@ -200,7 +200,7 @@ async fn static_access_token_is_used_verbatim() {
                 .path(USER_PATH)
                 .header("authorization", "Bearer ready-token");
             then.status(200)
-                .body(r#"{"code":"TOKEN_INVALID","detailMessage":"bad token","requestId":"r","status":200}"#);
+                .body(r#"{"code":"invalid_token","detailMessage":"bad token","requestId":"r","status":200}"#);
         })
         .await;
     let client = Client::builder()
@@ -236,7 +236,8 @@ fn scripted_token_server() -> Arc<ScriptedHttp> {
 
 /// `expiresIn: "600"` (a string) sets the lifetime: no refresh at 8 minutes, a refresh-token
 /// refresh before 10 minutes (paused time, no real waiting). The 30-minute default would not
-/// refresh at all here.
+/// refresh at all here. The token due for refresh is still valid, so the call uses it at once
+/// and the refresh runs in the background; the next call uses the new token.
 #[tokio::test(start_paused = true)]
 async fn expires_in_string_drives_the_refresh_before_expiry() {
     let http = scripted_token_server();
@@ -257,6 +258,10 @@ async fn expires_in_string_drives_the_refresh_before_expiry() {
     );
     tokio::time::advance(Duration::from_secs(90)).await;
     users.get("color123@yeastar.com").await.unwrap();
+    // Let the background refresh finish (paused time: no real waiting).
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    assert_eq!(client.transport().token_requests(), 2);
+    users.get("color123@yeastar.com").await.unwrap();
     assert_eq!(client.transport().token_requests(), 2);
 
     let requests = http.requests();
@@ -265,7 +270,10 @@ async fn expires_in_string_drives_the_refresh_before_expiry() {
         .filter(|r| r.uri.path() == USER_PATH)
         .map(|r| r.header("authorization").unwrap_or_default().to_owned())
         .collect();
-    assert_eq!(auths, ["Bearer tok-cc", "Bearer tok-cc", "Bearer tok-rt"]);
+    assert_eq!(
+        auths,
+        ["Bearer tok-cc", "Bearer tok-cc", "Bearer tok-cc", "Bearer tok-rt"]
+    );
     let token_bodies: Vec<_> = requests
         .iter()
         .filter(|r| r.uri.path() == "/auth/openapi/v1/oauth/token")
@@ -302,4 +310,42 @@ async fn unreadable_expires_in_defaults_to_thirty_minutes() {
     tokio::time::advance(Duration::from_secs(4 * 60)).await;
     client.users().get("color123@yeastar.com").await.unwrap();
     assert_eq!(client.transport().token_requests(), 2);
+}
+
+/// A `success` answer without a token is not a refusal: an ordinary API error, remembered for
+/// the backoff interval (no second request meanwhile), then asked again.
+#[tokio::test(start_paused = true)]
+async fn a_success_without_a_token_is_a_transient_api_error() {
+    let http = Arc::new(ScriptedHttp::new(|req| match req.uri.path() {
+        "/auth/openapi/v1/oauth/token" => Reply::json(
+            200,
+            r#"{"code":"success","detailMessage":"","requestId":"rq-empty","result":{"tokenHead":"Bearer "},"status":200}"#,
+        ),
+        _ => Reply::json(200, user_json()),
+    }));
+    let client = Client::builder()
+        .credentials(Credentials::client(CLIENT_ID, CLIENT_SECRET))
+        .base_url("http://127.0.0.1:9")
+        .http_client(http.clone())
+        .build()
+        .unwrap();
+    for _ in 0..2 {
+        let err = client.users().get("color123@yeastar.com").await.unwrap_err();
+        let Error::Api(api) = &err else {
+            panic!("not final, an API error: {err}")
+        };
+        assert_eq!((api.status, api.code.as_deref()), (200, None));
+        assert_eq!(api.request_id.as_deref(), Some("rq-empty"));
+        assert!(api.message.as_deref().unwrap().contains("without a token"), "{err}");
+        assert!(api.raw_body.is_none(), "a token answer is never copied into an error");
+    }
+    assert_eq!(http.count("/auth/openapi/v1/oauth/token"), 1);
+    assert_eq!(http.count(USER_PATH), 0);
+    tokio::time::advance(Duration::from_secs(2)).await;
+    assert!(client.users().get("color123@yeastar.com").await.is_err());
+    assert_eq!(
+        http.count("/auth/openapi/v1/oauth/token"),
+        2,
+        "asked again after the backoff"
+    );
 }

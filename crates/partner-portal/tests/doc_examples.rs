@@ -41,7 +41,8 @@ async fn edit_user_request_example() {
         .edit(EditUser::new("yaya@yeastar.com").tax_num("1234"))
         .await
         .unwrap();
-    assert!(done);
+    assert_eq!(done.request_id.as_deref(), Some("99b4f26bbcc625b98e4d4cc8658b3aeb"));
+    assert_eq!((done.id, done.time, done.already_absent), (None, None, false));
     edit.assert_calls_async(1).await;
     tokens.assert_calls_async(1).await;
 }

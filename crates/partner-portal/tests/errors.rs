@@ -7,8 +7,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use common::{client, ok, token_mock};
 use httpmock::prelude::*;
-use yeastar_partner_portal::Error;
 use yeastar_partner_portal::users::{CreateUser, EditUser, TaxType};
+use yeastar_partner_portal::{Error, ListUsers};
 
 const CREATE: &str = "/user/openapi/user/v1/client/save_user";
 const EDIT: &str = "/user/openapi/user/v1/client/edit_user";
@@ -49,7 +49,8 @@ async fn validation_error_envelope_is_decoded() {
     );
 }
 
-/// A non-success code with HTTP 200 is still an error; a success code with `result: false` is not.
+/// A non-success code with HTTP 200 is still an error, and so is a success code with
+/// `result: false` (the change was not made), with the answer's request id.
 #[tokio::test]
 async fn http_200_error_codes_and_false_results() {
     let server = MockServer::start_async().await;
@@ -70,6 +71,12 @@ async fn http_200_error_codes_and_false_results() {
             then.status(200).body(ok(serde_json::json!(false)));
         })
         .await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path(CREATE);
+            then.status(200).body(ok(serde_json::json!(false)));
+        })
+        .await;
     let client = client(&server);
     let err = client
         .users()
@@ -79,13 +86,46 @@ async fn http_200_error_codes_and_false_results() {
     let api = err.api_error().expect("api error");
     assert_eq!((api.code.as_deref(), api.status), (Some("user_not_exist"), 200));
     assert_eq!(api.details, Some(serde_json::json!([{"field": "yeastarId"}])));
-    assert!(
-        !client
+    for err in [
+        client
             .users()
             .edit(EditUser::new("same@example.com").city("Xiamen"))
             .await
-            .unwrap()
-    );
+            .unwrap_err(),
+        client
+            .users()
+            .create(CreateUser::new("new@example.com", "Co", "Chad").first_name("A"))
+            .await
+            .unwrap_err(),
+    ] {
+        let Error::Api(api) = &err else { panic!("{err}") };
+        assert_eq!((api.status, api.code.as_deref()), (200, None));
+        assert_eq!(api.request_id.as_deref(), Some("req-ok"));
+        assert!(api.message.as_deref().unwrap().contains("result: false"), "{err}");
+        assert!(!err.is_retryable() && !err.outcome_unknown(), "{err}");
+    }
+}
+
+/// A success code with no `result` at all is a decoding error, not a write.
+#[tokio::test]
+async fn a_write_without_a_result_is_a_decode_error() {
+    let server = MockServer::start_async().await;
+    token_mock(&server, "tok-1", "rt-1").await;
+    let edit = server
+        .mock_async(|when, then| {
+            when.method(POST).path(EDIT);
+            then.status(200)
+                .body(r#"{"code":"success","detailMessage":"","requestId":"r-n","status":200}"#);
+        })
+        .await;
+    let err = client(&server)
+        .users()
+        .edit(EditUser::new("yaya@yeastar.com").city("Xiamen"))
+        .await
+        .unwrap_err();
+    let Error::Decode(d) = &err else { panic!("{err}") };
+    assert_eq!((d.path.as_str(), d.request_id.as_deref()), ("result", Some("r-n")));
+    edit.assert_calls_async(1).await;
 }
 
 /// A proxy's HTML page is reported with its status, not as a decoding puzzle.
@@ -101,7 +141,12 @@ async fn html_from_a_proxy_is_an_unexpected_response() {
                 .body("<html>Forbidden: IP not allowed</html>");
         })
         .await;
-    let err = client(&server).users().list().await.unwrap_err();
+    let err = client(&server)
+        .users()
+        .list(ListUsers::new())
+        .try_collect()
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::UnexpectedResponse(_)), "{err}");
     assert_eq!(err.status(), Some(403));
 }
@@ -110,7 +155,7 @@ fn unavailable() -> String {
     r#"{"code":"service_unavailable","detailMessage":"try later","requestId":"r503","result":null,"status":503}"#.into()
 }
 
-/// A create is never sent twice, even on 503.
+/// A create is never sent twice, even on 503 (its outcome is unknown).
 #[tokio::test]
 async fn create_is_never_retried_on_503() {
     let server = MockServer::start_async().await;
@@ -145,10 +190,15 @@ async fn create_is_never_retried_on_503() {
         .await
         .unwrap_err();
     create.assert_calls_async(1).await;
-    let Error::Api(api) = &err else {
-        panic!("expected the API error of the single attempt: {err}")
+    // A 503 after sending may have taken effect: the outcome is unknown, never resent.
+    let Error::OutcomeUnknown { source, .. } = &err else {
+        panic!("expected an unknown outcome around the single attempt: {err}")
+    };
+    let Error::Api(api) = source.as_ref() else {
+        panic!("{err}")
     };
     assert_eq!((api.status, api.code.as_deref()), (503, Some("service_unavailable")));
+    assert!(err.outcome_unknown() && !err.is_retryable());
 }
 
 /// An edit (declared idempotent) is retried after a 503 and succeeds.
@@ -179,7 +229,7 @@ async fn edit_is_retried_on_503() {
         .edit(EditUser::new("yaya@yeastar.com").company("New Co"))
         .await
         .unwrap();
-    assert!(done);
+    assert_eq!(done.request_id.as_deref(), Some("req-ok"));
     edit.assert_calls_async(2).await;
 }
 

@@ -8,9 +8,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use common::{client, ok, token_mock};
 use futures_util::StreamExt;
 use httpmock::prelude::*;
-use yeastar_partner_portal::Error;
 use yeastar_partner_portal::countries::{Country, CountrySort, ListCountries};
 use yeastar_partner_portal::users::UserType;
+use yeastar_partner_portal::{Error, ListBillingContacts, ListUsers};
 
 const COUNTRIES: &str = "/user/openapi/area/v1/page";
 const NAMES: [&str; 7] = [
@@ -105,7 +105,7 @@ async fn country_list_pages_lazily_and_stops_at_the_last_page() {
     );
 
     // One page, as returned.
-    let page = client.countries().page(query.page_no(3)).await.unwrap();
+    let page = client.send(&query.page_no(3)).await.unwrap();
     assert_eq!(
         (page.count, page.page_no, page.page_size, page.total, page.total_page),
         (Some(7), Some(3), Some(3), Some(7), Some(3))
@@ -182,20 +182,12 @@ async fn bad_paging_input_sends_nothing() {
         })
         .await;
     let client = client(&server);
-    let err = client
-        .countries()
-        .page(ListCountries::new().page_size(0))
-        .await
-        .unwrap_err();
+    let err = client.send(&ListCountries::new().page_size(0)).await.unwrap_err();
     assert!(
         matches!(&err, Error::InvalidInput { field, .. } if field == "pageSize"),
         "{err}"
     );
-    let err = client
-        .countries()
-        .page(ListCountries::new().page_no(0))
-        .await
-        .unwrap_err();
+    let err = client.send(&ListCountries::new().page_no(0)).await.unwrap_err();
     assert!(
         matches!(&err, Error::InvalidInput { field, .. } if field == "pageNo"),
         "{err}"
@@ -228,7 +220,12 @@ async fn user_list_decodes_partial_users() {
             ])));
         })
         .await;
-    let users = client(&server).users().list().await.unwrap();
+    let users = client(&server)
+        .users()
+        .list(ListUsers::new())
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(users.len(), 4);
     assert_eq!(users[0].user_type, Some(UserType::Enduser));
     assert_eq!(users[0].partner_id.as_deref(), Some("3076915454489739264"));
@@ -274,9 +271,10 @@ async fn billing_contacts_decode() {
         })
         .await;
     let client = client(&server);
-    let contacts = client.billing().contacts().await.unwrap();
-    assert_eq!(contacts.len(), 1);
-    let b = &contacts[0];
+    let contacts = || client.billing_contacts().list(ListBillingContacts::new()).try_collect();
+    let contacts_1 = contacts().await.unwrap();
+    assert_eq!(contacts_1.len(), 1);
+    let b = &contacts_1[0];
     assert_eq!(b.billing_contact_id.as_deref(), Some("3077000000000000001"));
     assert_eq!(b.email_address.as_deref(), Some("billing@example.com"));
     assert_eq!(b.company.as_deref(), Some("Company Example"));
@@ -297,9 +295,9 @@ async fn billing_contacts_decode() {
         (Some("1234"), Some(""), Some("136"))
     );
 
-    let wrapped = client.billing().contacts().await.unwrap();
+    let wrapped = contacts().await.unwrap();
     assert_eq!(wrapped[0].billing_contact_id.as_deref(), Some("42"));
-    assert!(client.billing().contacts().await.unwrap().is_empty());
+    assert!(contacts().await.unwrap().is_empty());
 }
 
 /// A wrongly typed field is a decode error that names the item.
@@ -315,7 +313,78 @@ async fn badly_typed_list_items_name_the_item() {
             ));
         })
         .await;
-    let err = client(&server).users().list().await.unwrap_err();
+    let err = client(&server)
+        .users()
+        .list(ListUsers::new())
+        .try_collect()
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Decode(_)), "{err}");
     assert!(err.to_string().contains("item [1]"), "{err}");
+}
+
+/// Issue 12 item 10: a list with no items is an empty list, never one blank item, whatever
+/// empty shape the answer takes: `{"total":0,"list":null}`, `{}`, `"result":null`, no `result`
+/// at all. Checked for the unpaged user and billing-contact lists and the paged country list
+/// (one request each: the stream ends on the empty page).
+#[tokio::test]
+async fn empty_answers_are_empty_lists() {
+    let bodies = [
+        r#"{"code":"success","detailMessage":"","requestId":"r","result":{"total":0,"list":null},"status":200}"#,
+        r#"{"code":"success","detailMessage":"","requestId":"r","result":{},"status":200}"#,
+        r#"{"code":"success","detailMessage":"","requestId":"r","result":null,"status":200}"#,
+        r#"{"code":"success","detailMessage":"","requestId":"r","status":200}"#,
+    ];
+    for body in bodies {
+        let server = MockServer::start_async().await;
+        token_mock(&server, "tok-1", "rt-1").await;
+        let any = server
+            .mock_async(|when, then| {
+                when.method(GET).header("authorization", "Bearer tok-1");
+                then.status(200).header("content-type", "application/json").body(body);
+            })
+            .await;
+        let client = client(&server);
+        let users = client.users().list(ListUsers::new()).try_collect().await;
+        assert_eq!(users.unwrap(), [], "{body}");
+        let contacts = client
+            .billing_contacts()
+            .list(ListBillingContacts::new())
+            .try_collect()
+            .await;
+        assert_eq!(contacts.unwrap(), [], "{body}");
+        let countries = client.countries().list(ListCountries::new()).try_collect().await;
+        assert_eq!(countries.unwrap(), [], "{body}");
+        // A single page, sent directly, is empty too.
+        assert_eq!(client.send(&ListUsers::new()).await.unwrap(), [], "{body}");
+        assert_eq!(client.send(&ListCountries::new()).await.unwrap().results, [], "{body}");
+        any.assert_calls_async(5).await;
+    }
+}
+
+/// The unpaged user list is read with one request, even when it holds exactly as many users
+/// as a page of the country list would.
+#[tokio::test]
+async fn the_user_list_is_one_request() {
+    let server = MockServer::start_async().await;
+    token_mock(&server, "tok-1", "rt-1").await;
+    let users: Vec<_> = (0..25)
+        .map(|i| serde_json::json!({"email": format!("u{i}@x.com")}))
+        .collect();
+    let list = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/user/openapi/user/v1/client/partner_list");
+            then.status(200)
+                .body(ok(serde_json::json!({"list": users, "total": 25})));
+        })
+        .await;
+    let all = client(&server)
+        .users()
+        .list(ListUsers::new())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 25);
+    assert_eq!(all[24].email.as_deref(), Some("u24@x.com"));
+    list.assert_calls_async(1).await;
 }

@@ -1,142 +1,173 @@
-//! The Workplace token endpoints.
+//! Access tokens: `POST /services/openapi/v1.0/authentication/get_token` and
+//! `…/refresh_token`.
+//!
+//! The token cache (single flight, refresh before expiry, replay after a rejected token) lives
+//! in the transport; this module only knows how to ask Workplace for tokens.
 
+use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Deserialize;
-use yeastar_transport::reexports::{RawValue, async_trait};
+use yeastar_transport::lenient::opt_u64;
+use yeastar_transport::reexports::async_trait;
 use yeastar_transport::{
-    Client, Endpoint, Envelope, Grant, Payload, PlainJson, RawResponse, Request, Result, Secret, TokenSet, TokenSource,
+    ApiError, Client, Endpoint, Error, Grant, Meta, PlainJson, Request, Result, Secret, TokenSet, TokenSource,
 };
 
-use yeastar_transport::lenient;
+/// The token endpoint path (new tokens from the client credentials).
+pub const TOKEN_PATH: &str = "/services/openapi/v1.0/authentication/get_token";
 
-/// How long a Workplace refresh token is valid: 24 hours, like the access token.
+/// The refresh endpoint path (Workplace refreshes on a path of its own).
+pub const REFRESH_TOKEN_PATH: &str = "/services/openapi/v1.0/authentication/refresh_token";
+
+/// The documented access-token lifetime (24 hours), used when the answer has no usable
+/// `expires_in`.
+pub const ACCESS_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// The documented refresh-token lifetime: 24 hours, like the access token.
 pub const REFRESH_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 
-/// The access-token lifetime assumed when the answer omits `expires_in`.
-const DEFAULT_ACCESS_LIFETIME: Duration = REFRESH_TOKEN_LIFETIME;
-
-/// The Workplace token source.
+/// Workplace's token endpoints, as a [`TokenSource`] for the transport's token cache.
 ///
-/// - `POST /services/openapi/v1.0/authentication/get_token`, form `client_id`, `client_secret`
-///   (Workplace takes no `grant_type`);
-/// - `POST /services/openapi/v1.0/authentication/refresh_token`, form `client_id`,
-///   `client_secret`, `refresh_token`.
+/// - New tokens: `POST …/get_token`, form `client_id`, `client_secret` (Workplace takes no
+///   `grant_type`).
+/// - Refresh: `POST …/refresh_token`, form `client_id`, `client_secret`, `refresh_token`.
 ///
-/// Both answer plain JSON `{access_token, refresh_token, expires_in}`. The transport's token
-/// cache decides when to call it.
+/// Both answer plain JSON `{access_token, refresh_token, expires_in}`, not the Workplace
+/// envelope. Only an explicit refusal is final (HTTP 401, OAuth `invalid_client` or
+/// `unauthorized_client`, or `errMsg` `INVALID_CLIENT`, see [`ERROR_CODES`](crate::ERROR_CODES)):
+/// the same client never sends the secret again. Anything else (a 2xx answer without an
+/// `access_token`, such as `{"status":"Failed","errMsg":"SYSTEM_BUSY"}`, or a proxy's HTML
+/// page) is an error with the answer's code, retried after a backoff.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct WorkplaceTokenSource;
+
+impl WorkplaceTokenSource {
+    /// The token source as the transport wants it.
+    pub fn shared() -> Arc<dyn TokenSource> {
+        Arc::new(Self)
+    }
+}
 
 #[async_trait]
 impl TokenSource for WorkplaceTokenSource {
     async fn fetch(&self, client: &Client, grant: Grant<'_>) -> Result<TokenSet> {
-        let ep = match grant {
+        client.send(&TokenRequest { grant }).await
+    }
+}
+
+/// One request to a token endpoint.
+struct TokenRequest<'a> {
+    grant: Grant<'a>,
+}
+
+impl fmt::Debug for TokenRequest<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let grant = match self.grant {
+            Grant::ClientCredentials { .. } => "client_credentials",
+            Grant::RefreshToken { .. } => "refresh_token",
+            _ => "other",
+        };
+        f.debug_struct("TokenRequest").field("grant", &grant).finish()
+    }
+}
+
+impl Endpoint for TokenRequest<'_> {
+    type Envelope = PlainJson;
+    type Data = TokenBody;
+    type Output = TokenSet;
+
+    fn request(&self) -> Result<Request> {
+        let request = match self.grant {
             Grant::ClientCredentials {
                 client_id,
                 client_secret,
-            } => TokenEndpoint {
-                path: "/services/openapi/v1.0/authentication/get_token",
-                client_id: client_id.to_owned(),
-                client_secret: client_secret.clone(),
-                refresh_token: None,
-            },
+            } => Request::post(TOKEN_PATH).form([("client_id", client_id), ("client_secret", client_secret.expose())]),
             Grant::RefreshToken {
                 client_id,
                 client_secret,
                 refresh_token,
-            } => TokenEndpoint {
-                path: "/services/openapi/v1.0/authentication/refresh_token",
-                client_id: client_id.to_owned(),
-                client_secret: client_secret.clone(),
-                refresh_token: Some(refresh_token.clone()),
-            },
-            // Grant is non_exhaustive: a grant Workplace does not know is a configuration error.
+            } => Request::post(REFRESH_TOKEN_PATH).form([
+                ("client_id", client_id),
+                ("client_secret", client_secret.expose()),
+                ("refresh_token", refresh_token.expose()),
+            ]),
+            // `Grant` is non-exhaustive; a grant added later is not something this API knows.
             _ => {
-                return Err(yeastar_transport::Error::Config(
+                return Err(Error::Config(
                     "Workplace supports only client-credentials and refresh-token grants".into(),
                 ));
             }
         };
-        let answer = client.send(&ep).await?;
-        let lifetime = answer
+        // Asking for a token twice is harmless.
+        Ok(request.unauthenticated().sensitive().idempotent(true))
+    }
+
+    fn output(body: TokenBody, meta: &Meta<'_>) -> Result<TokenSet> {
+        let Some(access_token) = body.access_token.filter(|t| !t.expose().trim().is_empty()) else {
+            return Err(no_token(meta).into());
+        };
+        let lifetime = body
             .expires_in
             .filter(|s| *s > 0)
-            .map_or(DEFAULT_ACCESS_LIFETIME, Duration::from_secs);
-        let mut set = TokenSet::new(answer.access_token, lifetime);
-        if let Some(rt) = answer.refresh_token {
+            .map_or(ACCESS_TOKEN_LIFETIME, Duration::from_secs);
+        let mut set = TokenSet::new(access_token, lifetime);
+        if let Some(rt) = body.refresh_token {
             set = set.with_refresh_token(rt, Some(REFRESH_TOKEN_LIFETIME));
         }
         Ok(set)
     }
 }
 
-struct TokenEndpoint {
-    path: &'static str,
-    client_id: String,
-    client_secret: Secret,
-    refresh_token: Option<Secret>,
+/// The error of a 2xx answer without an access token, with whatever code and message it has.
+fn no_token(meta: &Meta<'_>) -> ApiError {
+    let e = meta.undocumented_error();
+    if e.message.is_none() {
+        e.with_message("the token endpoint answered without an access_token")
+    } else {
+        e
+    }
 }
 
-// No Debug: it holds tokens. They become `Secret`s right after decoding.
+/// The token answer. Tokens go straight into [`Secret`]s; `Debug` is not derived.
 #[derive(Deserialize)]
-struct TokenAnswer {
-    access_token: String,
+pub(crate) struct TokenBody {
     #[serde(default)]
-    refresh_token: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_u64")]
+    access_token: Option<Secret>,
+    #[serde(default)]
+    refresh_token: Option<Secret>,
+    #[serde(default, deserialize_with = "opt_u64")]
     expires_in: Option<u64>,
 }
 
-impl Endpoint for TokenEndpoint {
-    type Envelope = TokenEnvelope;
-    type Output = TokenAnswer;
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-    fn request(&self) -> Result<Request> {
-        let mut fields = vec![
-            ("client_id", self.client_id.as_str()),
-            ("client_secret", self.client_secret.expose()),
-        ];
-        if let Some(rt) = &self.refresh_token {
-            fields.push(("refresh_token", rt.expose()));
-        }
-        Ok(Request::post(self.path)
-            .form(fields)
-            .unauthenticated()
-            .sensitive()
-            // Asking for a token twice is harmless.
-            .idempotent(true))
-    }
-
-    fn decode(payload: Payload<'_>) -> Result<Self::Output> {
-        payload.json()
-    }
-}
-
-/// Plain JSON, except that an answer in the Workplace error shape (`"status": "Failed"`,
-/// `errMsg`) is an API error even with HTTP 200, so that the token cache sees a refusal.
-struct TokenEnvelope;
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ErrorShape {
-    #[serde(default)]
-    status: Option<serde_json::Value>,
-    #[serde(default)]
-    err_msg: Option<String>,
-    #[serde(default)]
-    access_token: Option<Box<RawValue>>,
-}
-
-impl Envelope for TokenEnvelope {
-    fn open<'a>(r: &RawResponse<'a>) -> Result<Payload<'a>> {
-        if r.status().is_success()
-            && let Ok(shape) = r.parse::<ErrorShape>()
-            && shape.access_token.is_none()
-            && (shape.err_msg.is_some() || shape.status.as_ref().and_then(|s| s.as_str()) == Some("Failed"))
-        {
-            return Err(r.undocumented_error().into());
-        }
-        PlainJson::open(r)
+    #[test]
+    fn requests_are_sensitive_forms_and_debug_hides_the_secrets() {
+        let secret = Secret::new("s3cr3t");
+        let rt = Secret::new("rt-123");
+        let get = TokenRequest {
+            grant: Grant::ClientCredentials {
+                client_id: "id",
+                client_secret: &secret,
+            },
+        };
+        let r = get.request().unwrap();
+        assert_eq!((r.template(), r.is_idempotent()), (TOKEN_PATH, true));
+        let refresh = TokenRequest {
+            grant: Grant::RefreshToken {
+                client_id: "id",
+                client_secret: &secret,
+                refresh_token: &rt,
+            },
+        };
+        let r2 = refresh.request().unwrap();
+        assert_eq!(r2.template(), REFRESH_TOKEN_PATH);
+        let shown = format!("{r:?} {r2:?} {get:?} {refresh:?}");
+        assert!(!shown.contains("s3cr3t") && !shown.contains("rt-123"), "{shown}");
+        assert_eq!(format!("{refresh:?}"), r#"TokenRequest { grant: "refresh_token" }"#);
     }
 }

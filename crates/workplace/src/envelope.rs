@@ -1,10 +1,14 @@
-//! The Workplace response envelope.
+//! The Workplace response envelope `{data, status, requestId}`, and Workplace's paged lists.
 
-use serde::Deserialize;
+use std::borrow::Cow;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
+use yeastar_transport::lenient::opt_u64;
 use yeastar_transport::reexports::RawValue;
-use yeastar_transport::{ApiError, Envelope, Error, Payload, RawResponse, Result};
+use yeastar_transport::{ApiError, Envelope, Error, Meta, Page, Payload, RawResponse, Result, data_or_null};
 
-/// The Workplace envelope.
+/// The envelope of every Workplace endpoint except the token endpoints.
 ///
 /// - Success: HTTP 200 with `{"data": …, "status": "Success", "requestId": "…"}` (no `time`).
 /// - Error: HTTP 4xx or 5xx with `{"status": "Failed", "requestId", "errMsg", "detailMsg"}`,
@@ -12,9 +16,25 @@ use yeastar_transport::{ApiError, Envelope, Error, Payload, RawResponse, Result}
 ///   and the HTTP status. A `"status": "Failed"` answered with HTTP 200 is an error too.
 /// - A body that is not JSON (a proxy's HTML page, an empty body) is
 ///   [`Error::UnexpectedResponse`]; an error body of another JSON shape is read best-effort.
+///
+/// What the `errMsg` codes mean (a rejected token, not found, …) is data: see
+/// [`ERROR_CODES`](crate::ERROR_CODES).
 #[derive(Debug, Clone, Copy)]
 pub struct WorkplaceEnvelope;
 
+/// The success shape, read with its data in one pass.
+#[derive(Deserialize)]
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
+struct Fast<'a, T> {
+    #[serde(default)]
+    data: Option<T>,
+    #[serde(borrow, default)]
+    status: Option<&'a str>,
+    #[serde(borrow, default, rename = "requestId")]
+    request_id: Option<&'a str>,
+}
+
+/// Any shape, read tolerantly.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Raw<'a> {
@@ -54,6 +74,19 @@ impl Raw<'_> {
 }
 
 impl Envelope for WorkplaceEnvelope {
+    fn decode<'a, T: DeserializeOwned>(r: &RawResponse<'a>) -> Option<(T, Meta<'a>)> {
+        if !r.status().is_success() {
+            return None;
+        }
+        let env: Fast<'a, T> = r.parse_fast()?;
+        if !env.status?.eq_ignore_ascii_case("success") {
+            return None;
+        }
+        let data = data_or_null(env.data)?;
+        let meta = Meta::new(*r, "data").with_request_id(env.request_id.map(Cow::Borrowed));
+        Some((data, meta))
+    }
+
     fn open<'a>(r: &RawResponse<'a>) -> Result<Payload<'a>> {
         let parsed = r.parse::<Raw<'a>>();
         if !r.status().is_success() {
@@ -71,30 +104,60 @@ impl Envelope for WorkplaceEnvelope {
         }
         Ok(Payload::new(*r, env.data, "data").with_request_id(env.request_id))
     }
+}
 
-    /// HTTP 401, or an `errMsg`/`detailMsg` that names the token as invalid or expired.
-    ///
-    /// Yeastar publishes no Workplace error-code list, so this is a heuristic: the code or
-    /// message must mention a token together with "invalid" or "expire" (e.g. `INVALID_TOKEN`,
-    /// `TOKEN_EXPIRED`, "access token is invalid"). Such a call is replayed once with a fresh
-    /// token; a false positive only costs one extra token request.
-    fn is_token_rejected(e: &ApiError) -> bool {
-        if e.status == 401 {
-            return true;
-        }
-        [e.code.as_deref(), e.message.as_deref()]
-            .into_iter()
-            .flatten()
-            .any(|s| {
-                let s = s.to_ascii_lowercase();
-                s.contains("token") && (s.contains("invalid") || s.contains("expire"))
-            })
+/// The largest page the SDK asks for: none. Workplace documents neither a default nor a
+/// maximum page size, so the SDK sets no cap of its own; a server that serves fewer items
+/// than asked is still read to the total it reports.
+pub const MAX_PAGE_SIZE: u32 = u32::MAX;
+
+/// The page size a listing uses when the caller sets none (Workplace documents no default;
+/// this is the SDK's choice).
+pub const DEFAULT_PAGE_SIZE: u32 = 50;
+
+/// Checks `pageNo`/`pageSize` before sending (the transport's one rule for pages).
+pub(crate) fn check_page(page_no: Option<u32>, page_size: Option<u32>) -> Result<()> {
+    yeastar_transport::check_page("pageNo", page_no, "pageSize", page_size, MAX_PAGE_SIZE)
+}
+
+/// One page of a Workplace listing: `data: {pageNo, pageSize, total, list}`.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", bound(deserialize = "T: Deserialize<'de>"))]
+pub struct PagedList<T> {
+    /// The page number returned (`pageNo`, 1-based).
+    #[serde(default, deserialize_with = "opt_u64")]
+    pub page_no: Option<u64>,
+    /// The page size the server applied (`pageSize`).
+    #[serde(default, deserialize_with = "opt_u64")]
+    pub page_size: Option<u64>,
+    /// The number of items in the whole listing (`total`).
+    #[serde(default, deserialize_with = "opt_u64")]
+    pub total: Option<u64>,
+    /// The items of this page (`list`; absent or `null` reads as empty).
+    #[serde(default = "Vec::new", deserialize_with = "vec_or_null")]
+    pub list: Vec<T>,
+}
+
+impl<T> From<PagedList<T>> for Page<T> {
+    fn from(p: PagedList<T>) -> Self {
+        Page::new(p.list).with_page_no(p.page_no).with_total(p.total)
     }
+}
+
+/// A list where `null` means empty.
+fn vec_or_null<'de, D, T>(d: D) -> std::result::Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{Value, json};
     use yeastar_transport::Product;
     use yeastar_transport::reexports::{HeaderMap, StatusCode};
 
@@ -149,28 +212,47 @@ mod tests {
     }
 
     #[test]
-    fn token_rejection_heuristic() {
-        let e = |status: u16, code: &str, msg: &str| {
-            ApiError::new(Product::Workplace, status)
-                .with_code(code)
-                .with_message(msg)
-        };
-        assert!(WorkplaceEnvelope::is_token_rejected(&e(401, "", "")));
-        assert!(WorkplaceEnvelope::is_token_rejected(&e(400, "INVALID_TOKEN", "")));
-        assert!(WorkplaceEnvelope::is_token_rejected(&e(
-            200,
-            "",
-            "access token expired"
-        )));
-        assert!(!WorkplaceEnvelope::is_token_rejected(&e(
-            405,
-            "ACCESS_DENIED",
-            "Request method 'PUT' not supported"
-        )));
-        assert!(!WorkplaceEnvelope::is_token_rejected(&e(
-            400,
-            "INVALID_PARAM",
-            "email is invalid"
-        )));
+    fn a_plain_success_is_read_in_one_pass() {
+        let headers = HeaderMap::new();
+        let ok = br#"{"data":{"memberId":7},"status":"Success","requestId":"r"}"#;
+        let r = RawResponse::new(Product::Workplace, StatusCode::OK, &headers, ok, false);
+        let (data, meta) = WorkplaceEnvelope::decode::<Value>(&r).unwrap();
+        assert_eq!(data, json!({"memberId": 7}));
+        assert_eq!((meta.request_id(), meta.time()), (Some("r"), None));
+        // Everything else goes the tolerant way.
+        for body in [
+            &br#"{"status":"Failed","requestId":"r","errMsg":"X"}"#[..],
+            br#"{"data":{"memberId":7}}"#,
+            br#"{"status":"Success","data":{"memberId":"x"}}"#,
+        ] {
+            let r = RawResponse::new(Product::Workplace, StatusCode::OK, &headers, body, false);
+            assert!(WorkplaceEnvelope::decode::<Option<std::collections::HashMap<String, u64>>>(&r).is_none());
+        }
+        let r = RawResponse::new(Product::Workplace, StatusCode::BAD_GATEWAY, &headers, ok, false);
+        assert!(WorkplaceEnvelope::decode::<Value>(&r).is_none());
+    }
+
+    #[test]
+    fn paged_list_is_lenient() {
+        let p: PagedList<u32> =
+            serde_json::from_value(json!({"pageSize": "2", "pageNo": 2, "total": "5", "list": [3], "x": 1})).unwrap();
+        assert_eq!(
+            (p.page_size, p.page_no, p.total, p.list),
+            (Some(2), Some(2), Some(5), vec![3])
+        );
+        let p: PagedList<u32> = serde_json::from_value(json!({"list": null})).unwrap();
+        assert!(p.list.is_empty() && p.total.is_none());
+    }
+
+    #[test]
+    fn pages_are_checked_not_clamped() {
+        assert!(check_page(Some(1), Some(u32::MAX)).is_ok());
+        for (page, size, field) in [(Some(0), None, "pageNo"), (None, Some(0), "pageSize")] {
+            let err = check_page(page, size).unwrap_err();
+            assert!(
+                matches!(&err, Error::InvalidInput { field: f, .. } if f == field),
+                "{err}"
+            );
+        }
     }
 }

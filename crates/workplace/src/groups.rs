@@ -1,134 +1,41 @@
 //! User groups: `group_list`, `group_detail`, `group_create`, `group_update`, `group_delete`.
 
-use serde::{Deserialize, Serialize};
-use yeastar_transport::lenient;
-use yeastar_transport::{Endpoint, Error, Page, Pages, Payload, Product, Request, Result};
+use std::fmt;
 
-use crate::users::{check_page_no, check_page_size, null_as_empty};
-use crate::{Client, DEFAULT_PAGE_SIZE, WorkplaceEnvelope};
+use serde::{Deserialize, Serialize};
+use yeastar_transport::lenient::opt_u64;
+use yeastar_transport::{Endpoint, ListEndpoint, Meta, Page, Pages, Request, Result, WriteResult, validate};
+
+use crate::client::Client;
+use crate::envelope::{DEFAULT_PAGE_SIZE, PagedList, WorkplaceEnvelope, check_page};
 
 /// A user group. The "All Users" group comes back under the company's name.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Group {
-    /// The group id.
-    #[serde(
-        default,
-        deserialize_with = "lenient::opt_u64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// The group id (`groupId`).
+    #[serde(default, deserialize_with = "opt_u64", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<u64>,
-    /// The group name.
+    /// The group name (`groupName`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
 }
 
-/// One page of `group_list`: `data {pageNo, pageSize, total, list}`.
-#[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GroupPage {
-    /// The page number returned.
-    #[serde(default, deserialize_with = "lenient::opt_u64")]
-    pub page_no: Option<u64>,
-    /// The page size.
-    #[serde(default, deserialize_with = "lenient::opt_u64")]
-    pub page_size: Option<u64>,
-    /// The number of groups matching.
-    #[serde(default, deserialize_with = "lenient::opt_u64")]
-    pub total: Option<u64>,
-    /// The groups on this page.
-    #[serde(default, deserialize_with = "null_as_empty")]
-    pub list: Vec<Group>,
-}
+/// One page of groups.
+pub type GroupPage = PagedList<Group>;
 
-/// What `group_create`, `group_update` and `group_delete` return: `data {groupId}`.
-#[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GroupRef {
-    /// The group id.
-    #[serde(default, deserialize_with = "lenient::opt_u64")]
-    pub group_id: Option<u64>,
-    /// The request id of the answer (from the envelope, to quote to Yeastar support).
-    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
-}
+// ---------------------------------------------------------------------------------------------
+// Query
 
-impl crate::WriteAnswer for GroupRef {
-    fn set_request_id(&mut self, id: Option<String>) {
-        self.request_id = id;
-    }
-}
-
-/// `GET /services/openapi/v1.0/user/group_list`: one page of groups.
-///
-/// [`Groups::list`] turns it into a lazy stream over every page.
-#[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListGroups {
-    /// The page to read (1-based; default 1).
-    pub page_no: Option<u64>,
-    /// Groups per page (default [`DEFAULT_PAGE_SIZE`]).
-    pub page_size: Option<u64>,
-    /// A group-name filter.
-    pub group_name: Option<String>,
-}
-
-impl ListGroups {
-    /// Every group, [`DEFAULT_PAGE_SIZE`] per page.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Only groups whose name matches `name`.
-    pub fn group_name(mut self, name: impl Into<String>) -> Self {
-        self.group_name = Some(name.into());
-        self
-    }
-
-    /// Sets the page size.
-    pub fn page_size(mut self, page_size: u64) -> Self {
-        self.page_size = Some(page_size);
-        self
-    }
-
-    /// Sets the page to read (or to start from, in [`Groups::list`]).
-    pub fn page_no(mut self, page_no: u64) -> Self {
-        self.page_no = Some(page_no);
-        self
-    }
-}
-
-impl Endpoint for ListGroups {
-    type Envelope = WorkplaceEnvelope;
-    type Output = GroupPage;
-
-    fn request(&self) -> Result<Request> {
-        let page_no = check_page_no(self.page_no)?;
-        let page_size = check_page_size(self.page_size)?;
-        Ok(Request::get("/services/openapi/v1.0/user/group_list")
-            .query("pageNo", page_no)
-            .query("pageSize", page_size)
-            .query_opt("groupName", self.group_name.as_deref()))
-    }
-
-    fn decode(payload: Payload<'_>) -> Result<GroupPage> {
-        payload.json()
-    }
-}
-
-/// `GET /services/openapi/v1.0/user/group_detail/{groupId}`.
-#[non_exhaustive]
+/// `GET /services/openapi/v1.0/user/group_detail/{groupId}`: one group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GetGroup {
-    /// The group id.
-    pub group_id: u64,
+    group_id: u64,
 }
 
 impl GetGroup {
-    /// The group with id `group_id`.
+    /// The group `group_id`.
     pub fn new(group_id: u64) -> Self {
         Self { group_id }
     }
@@ -136,34 +43,110 @@ impl GetGroup {
 
 impl Endpoint for GetGroup {
     type Envelope = WorkplaceEnvelope;
+    type Data = Group;
     type Output = Group;
 
     fn request(&self) -> Result<Request> {
         Ok(Request::get("/services/openapi/v1.0/user/group_detail/{groupId}").path_param("groupId", self.group_id))
     }
 
-    fn decode(payload: Payload<'_>) -> Result<Group> {
-        payload.json()
+    fn output(group: Group, _: &Meta<'_>) -> Result<Group> {
+        Ok(group)
     }
 }
 
-/// `POST /services/openapi/v1.0/user/group_create`. Not idempotent (never retried once it
-/// may have reached the server).
+/// `GET /services/openapi/v1.0/user/group_list`: groups, one page per request.
+/// [`Groups::list`] reads every page lazily, [`DEFAULT_PAGE_SIZE`] (50) at a time unless set.
+///
+/// `pageNo` starts at 1 and `pageSize` at 1 (Workplace documents no maximum): 0 is refused with
+/// [`Error::InvalidInput`](yeastar_transport::Error::InvalidInput) before anything is sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListGroups {
+    page_no: Option<u32>,
+    page_size: Option<u32>,
+    group_name: Option<String>,
+}
+
+impl ListGroups {
+    /// Every group.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    yeastar_transport::setters! {
+        /// 1-based; for a listing, the first page read.
+        page_no = u32 => "pageNo",
+        /// At least 1.
+        page_size = u32 => "pageSize",
+        /// A group-name filter.
+        group_name: String => "groupName",
+    }
+}
+
+impl Endpoint for ListGroups {
+    type Envelope = WorkplaceEnvelope;
+    type Data = GroupPage;
+    type Output = GroupPage;
+
+    fn request(&self) -> Result<Request> {
+        check_page(self.page_no, self.page_size)?;
+        Ok(Request::get("/services/openapi/v1.0/user/group_list")
+            .query_opt("pageNo", self.page_no)
+            .query_opt("pageSize", self.page_size)
+            .query_opt("groupName", self.group_name.as_deref()))
+    }
+
+    fn output(page: GroupPage, _: &Meta<'_>) -> Result<GroupPage> {
+        Ok(page)
+    }
+}
+
+impl ListEndpoint for ListGroups {
+    type Item = Group;
+
+    fn start(&self) -> (u32, u32) {
+        (self.page_no.unwrap_or(1), self.page_size.unwrap_or(DEFAULT_PAGE_SIZE))
+    }
+
+    fn for_page(&self, page_no: u32, page_size: u32) -> Self {
+        self.clone().page_no(page_no).page_size(page_size)
+    }
+
+    fn into_page(page: GroupPage) -> Page<Group> {
+        page.into()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writes
+
+/// `data: {groupId}` of the group writes.
+#[doc(hidden)]
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupIdData {
+    #[serde(default, deserialize_with = "opt_u64")]
+    group_id: Option<u64>,
+}
+
+fn group_written(data: Option<GroupIdData>, meta: &Meta<'_>) -> WriteResult<u64> {
+    WriteResult::from_meta(meta).with_id(data.and_then(|d| d.group_id))
+}
+
+/// `POST /services/openapi/v1.0/user/group_create`: creates a group; the result carries the
+/// new `groupId`. Not idempotent: never sent twice by the transport; an answer lost on the way
+/// is [`Error::OutcomeUnknown`](yeastar_transport::Error::OutcomeUnknown).
 ///
 /// ```
 /// use yeastar_workplace::CreateGroup;
 /// let create = CreateGroup::new("Sales").member_ids([54164, 54165]);
-/// assert_eq!(create.member_ids, Some(vec![54164, 54165]));
 /// ```
-#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateGroup {
-    /// The group name (required).
-    pub group_name: String,
-    /// Member ids of the users to put in the group.
+    group_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub member_ids: Option<Vec<u64>>,
+    member_ids: Option<Vec<u64>>,
 }
 
 impl CreateGroup {
@@ -175,38 +158,38 @@ impl CreateGroup {
         }
     }
 
-    /// Puts these users (member ids) in the group.
-    pub fn member_ids(mut self, ids: impl IntoIterator<Item = u64>) -> Self {
-        self.member_ids = Some(ids.into_iter().collect());
-        self
+    yeastar_transport::setters! {
+        /// The member ids of the users to put in the group.
+        member_ids: Vec<u64> => "memberIds",
     }
 }
 
 impl Endpoint for CreateGroup {
     type Envelope = WorkplaceEnvelope;
-    type Output = GroupRef;
+    type Data = GroupIdData;
+    type Output = WriteResult<u64>;
 
     fn request(&self) -> Result<Request> {
-        check_name(&self.group_name)?;
+        validate::required("groupName", &self.group_name)?;
         Ok(Request::post("/services/openapi/v1.0/user/group_create")
             .json(self)
             .idempotent(false))
     }
 
-    fn decode(payload: Payload<'_>) -> Result<GroupRef> {
-        crate::decode_write(&payload)
+    fn output(data: GroupIdData, meta: &Meta<'_>) -> Result<WriteResult<u64>> {
+        let id = data
+            .group_id
+            .ok_or_else(|| meta.decode_error("groupId", "the new group's id is missing"))?;
+        Ok(WriteResult::from_meta(meta).with_id(Some(id)))
     }
 }
 
-/// `PUT /services/openapi/v1.0/user/group_update`: renames a group.
-#[non_exhaustive]
+/// `PUT /services/openapi/v1.0/user/group_update`: renames a group (both fields required).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateGroup {
-    /// The group id (required).
-    pub group_id: u64,
-    /// The new name (required).
-    pub group_name: String,
+    group_id: u64,
+    group_name: String,
 }
 
 impl UpdateGroup {
@@ -221,25 +204,25 @@ impl UpdateGroup {
 
 impl Endpoint for UpdateGroup {
     type Envelope = WorkplaceEnvelope;
-    type Output = GroupRef;
+    type Data = Option<GroupIdData>;
+    type Output = WriteResult<u64>;
 
     fn request(&self) -> Result<Request> {
-        check_name(&self.group_name)?;
+        validate::required("groupName", &self.group_name)?;
         Ok(Request::put("/services/openapi/v1.0/user/group_update").json(self))
     }
 
-    fn decode(payload: Payload<'_>) -> Result<GroupRef> {
-        crate::decode_write(&payload)
+    fn output(data: Option<GroupIdData>, meta: &Meta<'_>) -> Result<WriteResult<u64>> {
+        Ok(group_written(data, meta))
     }
 }
 
 /// `DELETE /services/openapi/v1.0/user/group_delete/{groupId}`. Only an **empty** group can be
-/// deleted: remove its users first (Workplace answers an error otherwise).
-#[non_exhaustive]
+/// deleted: remove its users first (Workplace answers an error otherwise). When a retry (after
+/// a lost answer) finds the group gone, the result says so with `already_absent`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DeleteGroup {
-    /// The group id.
-    pub group_id: u64,
+    group_id: u64,
 }
 
 impl DeleteGroup {
@@ -251,28 +234,35 @@ impl DeleteGroup {
 
 impl Endpoint for DeleteGroup {
     type Envelope = WorkplaceEnvelope;
-    type Output = GroupRef;
+    type Data = Option<GroupIdData>;
+    type Output = WriteResult<u64>;
 
     fn request(&self) -> Result<Request> {
         Ok(Request::delete("/services/openapi/v1.0/user/group_delete/{groupId}").path_param("groupId", self.group_id))
     }
 
-    fn decode(payload: Payload<'_>) -> Result<GroupRef> {
-        crate::decode_write(&payload)
+    fn output(data: Option<GroupIdData>, meta: &Meta<'_>) -> Result<WriteResult<u64>> {
+        Ok(group_written(data, meta))
+    }
+
+    fn already_absent(&self, meta: &Meta<'_>) -> Option<WriteResult<u64>> {
+        Some(WriteResult::already_absent(meta, Some(self.group_id)))
     }
 }
 
-fn check_name(name: &str) -> Result<()> {
-    if name.trim().is_empty() {
-        return Err(Error::invalid_input("groupName", "must not be empty"));
-    }
-    Ok(())
-}
+// ---------------------------------------------------------------------------------------------
+// Handle
 
-/// User groups of a Workplace account. Get one from [`Client::groups`].
-#[derive(Debug, Clone, Copy)]
+/// The user groups of a [`Client`] (see [`Client::groups`]).
+#[derive(Clone, Copy)]
 pub struct Groups<'a> {
     client: &'a Client,
+}
+
+impl fmt::Debug for Groups<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Groups").finish_non_exhaustive()
+    }
 }
 
 impl<'a> Groups<'a> {
@@ -280,41 +270,54 @@ impl<'a> Groups<'a> {
         Self { client }
     }
 
-    /// Every group matching `params`, as a lazy stream of pages (use `.items()` for groups).
-    pub fn list(&self, params: ListGroups) -> Pages<Group> {
-        let client = self.client.clone();
-        let first = params.page_no.unwrap_or(1);
-        let size = params.page_size.unwrap_or(DEFAULT_PAGE_SIZE);
-        Pages::new(Product::Workplace, first, size, move |page_no| {
-            let client = client.clone();
-            let ep = ListGroups {
-                page_no: Some(page_no),
-                ..params.clone()
-            };
-            async move {
-                let page = client.send(&ep).await?;
-                Ok(Page::new(page.list).with_page_no(page.page_no).with_total(page.total))
-            }
-        })
-    }
-
-    /// One group, by id.
+    /// Queries one group (`GET /services/openapi/v1.0/user/group_detail/{groupId}`).
     pub async fn get(&self, group_id: u64) -> Result<Group> {
         self.client.send(&GetGroup::new(group_id)).await
     }
 
-    /// Creates a group. Never retried once it may have reached the server.
-    pub async fn create(&self, group: &CreateGroup) -> Result<GroupRef> {
-        self.client.send(group).await
+    /// Every group matching `query`, as a lazy stream read page by page
+    /// (`GET /services/openapi/v1.0/user/group_list`).
+    pub fn list(&self, query: ListGroups) -> Pages<Group> {
+        self.client.pages(query)
     }
 
-    /// Renames a group.
-    pub async fn rename(&self, group_id: u64, group_name: impl Into<String>) -> Result<GroupRef> {
-        self.client.send(&UpdateGroup::new(group_id, group_name)).await
+    /// Creates a group (`POST /services/openapi/v1.0/user/group_create`); the result carries
+    /// the new group id. Never sent twice.
+    pub async fn create(&self, group: CreateGroup) -> Result<WriteResult<u64>> {
+        self.client.send(&group).await
     }
 
-    /// Deletes a group. Only an empty group can be deleted.
-    pub async fn delete(&self, group_id: u64) -> Result<GroupRef> {
+    /// Renames a group (`PUT /services/openapi/v1.0/user/group_update`).
+    pub async fn update(&self, update: UpdateGroup) -> Result<WriteResult<u64>> {
+        self.client.send(&update).await
+    }
+
+    /// Deletes an empty group (`DELETE /services/openapi/v1.0/user/group_delete/{groupId}`). A
+    /// retry that finds the group gone is a success with `already_absent`.
+    pub async fn delete(&self, group_id: u64) -> Result<WriteResult<u64>> {
         self.client.send(&DeleteGroup::new(group_id)).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_groups_query() {
+        let r = ListGroups::new()
+            .group_name("Sales EMEA")
+            .page_size(5)
+            .request()
+            .unwrap();
+        assert_eq!(
+            r.path_and_query().unwrap(),
+            "/services/openapi/v1.0/user/group_list?pageSize=5&groupName=Sales+EMEA"
+        );
+        assert!(ListGroups::new().page_no(0).request().is_err());
+        assert_eq!(
+            serde_json::to_value(CreateGroup::new("Sales")).unwrap(),
+            serde_json::json!({"groupName": "Sales"})
+        );
     }
 }

@@ -1,36 +1,21 @@
-//! Client for the [Yeastar Workplace OpenAPI](https://help.yeastar.com/en/workplace/developer-guide/):
+//! Typed client for the [Yeastar Workplace OpenAPI](https://help.yeastar.com/en/workplace/developer-guide/):
 //! access tokens, users and user groups.
-//!
-//! Built on [`yeastar_transport`], which handles HTTP, the token cache (fetched on first use,
-//! refreshed before expiry, replayed once on a rejected token), retries, timeouts and tracing.
-//!
-//! # Updates never wipe data
-//!
-//! `PUT /services/openapi/v1.0/user/user_update` replaces the whole user: Yeastar warns that
-//! "parameters not included in the request might be set to NULL or reset to default settings".
-//! This crate therefore offers two ways to update a user:
-//!
-//! - [`UpdateUser`], the raw call, whose constructor demands every field the API requires, so a
-//!   partial update cannot be written by accident;
-//! - [`Users::modify`], which reads the user, lets you change what you want on a complete
-//!   [`UpdateUser`] value, and sends it back whole (read-modify-write, see its docs for the
-//!   caveats).
-//!
-//! # Example
 //!
 //! ```no_run
 //! use yeastar_workplace::{Client, Credentials, ListUsers, Region};
 //!
-//! # async fn demo() -> Result<(), yeastar_workplace::Error> {
+//! # async fn demo() -> yeastar_workplace::Result<()> {
 //! let client = Client::builder_for_region(Region::Eu)
 //!     .credentials(Credentials::client("client-id", "client-secret"))
 //!     .build()?;
 //!
-//! // Change one field; last name, phone, floor, groups and id code are kept.
-//! client
+//! // Change one field; last name, phone, floor, groups, id code (and the fields this SDK does
+//! // not know) are kept.
+//! let done = client
 //!     .users()
 //!     .modify(54164, |user| user.email = "leo-new-email@yeastar.com".into())
 //!     .await?;
+//! println!("request {:?}", done.request_id);
 //!
 //! // Every user, page by page, lazily.
 //! let mut users = client.users().list(ListUsers::new().query("Leo")).items();
@@ -41,158 +26,70 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # What the crate handles for you
+//! - **Tokens** ([`WorkplaceTokenSource`]): `POST …/authentication/get_token` with the client
+//!   credentials, then `…/refresh_token` (both tokens last 24 hours); the transport caches
+//!   them, refreshes them before expiry and replays a call once after a rejected token. An
+//!   explicit refusal of the credentials is final.
+//! - **The envelope** ([`WorkplaceEnvelope`]): `{data, status, requestId}`, errors
+//!   `{status: "Failed", errMsg, detailMsg}` as [`Error::Api`] (even on HTTP 200). Workplace
+//!   documents no error codes; the ones the SDK reads are in [`ERROR_CODES`] (inferred). Writes
+//!   answer a [`WriteResult`] (request id and the id the API returns: [`UserIds`] for a new
+//!   user, the member id or group id otherwise).
+//! - **Retries**: reads, updates and deletes are retried on transient failures; creates are
+//!   never sent twice, and a create whose answer was lost is [`Error::OutcomeUnknown`]. A
+//!   retried delete that finds the record gone is a success with `already_absent`.
+//! - **Paging**: listings are lazy [`Pages`] streams, [`DEFAULT_PAGE_SIZE`] (50) items per page
+//!   unless set; page 0 and size 0 are refused ([`MAX_PAGE_SIZE`]: Workplace documents no
+//!   maximum).
+//!
+//! # Updates never wipe data
+//!
+//! `PUT /services/openapi/v1.0/user/user_update` replaces the whole user: Yeastar warns that
+//! "parameters not included in the request might be set to NULL or reset to default settings".
+//! This crate therefore offers two ways to update a user:
+//!
+//! - [`UpdateUser`], the raw call, whose constructor demands every field the API requires, so a
+//!   partial update cannot be written by accident;
+//! - [`Users::modify`], which reads the user, lets you change what you want on a complete
+//!   [`UpdateUser`] value, and sends it back whole, unknown fields included (read-modify-write,
+//!   see its docs for the caveats).
+//!
 //! # Hosts
 //!
 //! Accounts registered in Europe live on `https://eu.workplace.yeastar.com`; pick it with
 //! [`Client::builder_for_region`] or [`ClientBuilderExt::region`]. An explicit
 //! [`base_url`](yeastar_transport::ClientBuilder::base_url) always wins over the region.
+//!
+//! # Endpoints
+//! | Operation | Call | Endpoint value |
+//! |---|---|---|
+//! | `GET /services/openapi/v1.0/user/user_detail/{memberId}` | [`Users::get`] | [`GetUser`] |
+//! | `GET /services/openapi/v1.0/user/user_list` | [`Users::list`] | [`ListUsers`] |
+//! | `POST /services/openapi/v1.0/user/user_create` | [`Users::create`] | [`CreateUser`] |
+//! | `PUT /services/openapi/v1.0/user/user_update` | [`Users::update`], [`Users::modify`] | [`UpdateUser`] |
+//! | `DELETE /services/openapi/v1.0/user/user_remove/{memberId}` | [`Users::delete`] | [`DeleteUser`] |
+//! | `GET /services/openapi/v1.0/user/group_detail/{groupId}` | [`Groups::get`] | [`GetGroup`] |
+//! | `GET /services/openapi/v1.0/user/group_list` | [`Groups::list`] | [`ListGroups`] |
+//! | `POST /services/openapi/v1.0/user/group_create` | [`Groups::create`] | [`CreateGroup`] |
+//! | `PUT /services/openapi/v1.0/user/group_update` | [`Groups::update`] | [`UpdateGroup`] |
+//! | `DELETE /services/openapi/v1.0/user/group_delete/{groupId}` | [`Groups::delete`] | [`DeleteGroup`] |
 
 mod auth;
+mod client;
 mod envelope;
-mod groups;
+pub mod groups;
 mod image;
-mod users;
+pub mod users;
 
-use std::borrow::Cow;
-use std::sync::Arc;
-
-pub use yeastar_transport::{
-    ApiError, AuthError, AuthErrorKind, Credentials, Endpoint, Error, Items, Page, Pages, Payload, Request, Result,
-    RetryPolicy, Secret, Timeouts,
+pub use crate::auth::{
+    ACCESS_TOKEN_LIFETIME, REFRESH_TOKEN_LIFETIME, REFRESH_TOKEN_PATH, TOKEN_PATH, WorkplaceTokenSource,
 };
-
-pub use crate::auth::{REFRESH_TOKEN_LIFETIME, WorkplaceTokenSource};
-pub use crate::envelope::WorkplaceEnvelope;
-pub use crate::groups::{
-    CreateGroup, DeleteGroup, GetGroup, Group, GroupPage, GroupRef, Groups, ListGroups, UpdateGroup,
-};
+pub use crate::client::{Client, ClientBuilder, ClientBuilderExt, ERROR_CODES, Region, Workplace};
+pub use crate::envelope::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PagedList, WorkplaceEnvelope};
+pub use crate::groups::{CreateGroup, DeleteGroup, GetGroup, Group, GroupPage, Groups, ListGroups, UpdateGroup};
 pub use crate::image::{Image, ImageFormat, MAX_IMAGE_BYTES};
 pub use crate::users::{
-    CreateUser, CreatedUser, GetUser, InviteStatus, ListUsers, RemoveUser, Role, UpdateUser, User, UserPage, UserRef,
-    Users,
+    CreateUser, DeleteUser, GetUser, InviteStatus, ListUsers, Role, UpdateUser, User, UserIds, UserPage, Users,
 };
-
-/// A write's answer, which also carries the envelope's request id.
-pub(crate) trait WriteAnswer: serde::de::DeserializeOwned {
-    fn set_request_id(&mut self, id: Option<String>);
-}
-
-/// Decodes a write's `data` and attaches the request id of the envelope.
-pub(crate) fn decode_write<T: WriteAnswer>(payload: &Payload<'_>) -> Result<T> {
-    let mut answer: T = payload.json()?;
-    answer.set_request_id(payload.request_id().map(str::to_owned));
-    Ok(answer)
-}
-
-/// The page size used by listings when the caller sets none (Yeastar documents no default).
-pub const DEFAULT_PAGE_SIZE: u64 = 50;
-
-/// The Yeastar Workplace product, as the transport sees it.
-#[derive(Debug, Clone, Copy)]
-pub struct Workplace;
-
-impl yeastar_transport::ProductSpec for Workplace {
-    const PRODUCT: yeastar_transport::Product = yeastar_transport::Product::Workplace;
-    const DEFAULT_BASE_URL: &'static str = Region::Global.base_url();
-    type Client = Client;
-
-    fn token_source() -> Arc<dyn yeastar_transport::TokenSource> {
-        Arc::new(WorkplaceTokenSource)
-    }
-}
-
-/// Where a Workplace account is hosted.
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Region {
-    /// `https://workplace.yeastar.com` (the default).
-    #[default]
-    Global,
-    /// `https://eu.workplace.yeastar.com`, for accounts registered in Europe.
-    Eu,
-}
-
-impl Region {
-    /// The production base URL of the region.
-    pub const fn base_url(self) -> &'static str {
-        match self {
-            Region::Global => "https://workplace.yeastar.com",
-            Region::Eu => "https://eu.workplace.yeastar.com",
-        }
-    }
-}
-
-/// The builder of a Workplace [`Client`].
-pub type ClientBuilder = yeastar_transport::ClientBuilder<Workplace>;
-
-mod sealed {
-    pub trait Sealed {}
-    impl Sealed for super::ClientBuilder {}
-}
-
-/// Workplace settings on the [`ClientBuilder`].
-pub trait ClientBuilderExt: sealed::Sealed + Sized {
-    /// Uses the host of `region`. An explicit
-    /// [`base_url`](yeastar_transport::ClientBuilder::base_url) wins, whichever is called first.
-    fn region(self, region: Region) -> Self;
-}
-
-impl ClientBuilderExt for ClientBuilder {
-    fn region(self, region: Region) -> Self {
-        // Only the default changes, so that a base_url set before or after still wins.
-        self.default_base_url(Cow::Borrowed(region.base_url()))
-    }
-}
-
-/// A Yeastar Workplace client. Cheap to clone; clones share connections and the token cache.
-///
-/// ```no_run
-/// # fn demo() -> Result<(), yeastar_workplace::Error> {
-/// use yeastar_workplace::{Client, Credentials};
-/// let client = Client::builder()
-///     .credentials(Credentials::client("client-id", "client-secret"))
-///     .build()?;
-/// # Ok(()) }
-/// ```
-#[derive(Clone, Debug)]
-pub struct Client {
-    inner: yeastar_transport::Client,
-}
-
-impl From<yeastar_transport::Client> for Client {
-    fn from(inner: yeastar_transport::Client) -> Self {
-        Self { inner }
-    }
-}
-
-impl Client {
-    /// A builder for the global host (`https://workplace.yeastar.com`).
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::new()
-    }
-
-    /// A builder for the host of `region`.
-    pub fn builder_for_region(region: Region) -> ClientBuilder {
-        ClientBuilder::new().region(region)
-    }
-
-    /// The transport client underneath (configuration, token statistics, raw requests).
-    pub fn transport(&self) -> &yeastar_transport::Client {
-        &self.inner
-    }
-
-    /// Sends any Workplace endpoint.
-    pub async fn send<E: Endpoint<Envelope = WorkplaceEnvelope>>(&self, endpoint: &E) -> Result<E::Output> {
-        self.inner.send(endpoint).await
-    }
-
-    /// Users: list, read, create, update, modify, remove.
-    pub fn users(&self) -> Users<'_> {
-        Users::new(self)
-    }
-
-    /// User groups: list, read, create, rename, delete.
-    pub fn groups(&self) -> Groups<'_> {
-        Groups::new(self)
-    }
-}
+pub use yeastar_transport::common::*;

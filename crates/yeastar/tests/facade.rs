@@ -49,3 +49,29 @@ fn workplace_clients_target_the_global_and_eu_hosts() {
         .unwrap();
     assert_eq!(eu.transport().config().base_url, "https://eu.workplace.yeastar.com");
 }
+
+/// Each product re-exports the transport's common names, as the same types: a value from one
+/// product's name is accepted under another product's name (checked by the compiler).
+#[cfg(all(feature = "partner-portal", feature = "ycm", feature = "workplace"))]
+#[test]
+fn every_product_exposes_the_same_common_names() {
+    use yeastar::{partner_portal as pp, workplace as wp, ycm};
+    let written: ycm::WriteResult<u64> = wp::WriteResult::default();
+    let _: pp::WriteResult<u64> = written;
+    let options: pp::CallOptions = wp::CallOptions::new();
+    let _: ycm::CallOptions = options;
+    let policy: wp::RetryPolicy = pp::RetryPolicy::disabled().with_jitter(ycm::Jitter::fixed(1.0));
+    assert_eq!(policy.max_attempts, 1);
+    let e: pp::Error = wp::Error::invalid_input("x", "y");
+    assert!(matches!(e, ycm::Error::InvalidInput { .. }));
+    let kind: pp::ApiErrorKind = wp::ApiErrorKind::NotFound;
+    assert_eq!(kind, ycm::ApiErrorKind::NotFound);
+    // And the same constant names for the token endpoints.
+    assert_eq!(pp::REFRESH_TOKEN_LIFETIME, ycm::REFRESH_TOKEN_LIFETIME);
+    assert_ne!(wp::ACCESS_TOKEN_LIFETIME, pp::ACCESS_TOKEN_LIFETIME);
+    assert!(
+        [pp::TOKEN_PATH, ycm::TOKEN_PATH, wp::TOKEN_PATH]
+            .iter()
+            .all(|p| p.starts_with('/'))
+    );
+}

@@ -1,12 +1,12 @@
 //! `yeastar partner-portal …`
 
 use serde_json::json;
-use yeastar_partner_portal::countries::ListCountries;
-use yeastar_partner_portal::users::{CreateUser, EditUser, TaxType};
-use yeastar_partner_portal::{Client, PartnerPortal};
+use yeastar_partner_portal::{
+    Client, CreateUser, EditUser, ListBillingContacts, ListCountries, ListUsers, PartnerPortal, TaxType, WriteResult,
+};
 use yeastar_transport::{Product, ProductSpec};
 
-use super::{CliError, CliResult, Ctx, EXIT_API, WithRequestId};
+use super::{CliError, CliResult, Ctx};
 use crate::cli::{
     PpBillingCommand, PpCommand, PpCountryCommand, PpCreateArgs, PpEditArgs, PpProfileArgs, PpUserCommand,
 };
@@ -29,14 +29,15 @@ pub(crate) async fn run(ctx: &Ctx, command: PpCommand) -> CliResult {
     let out = ctx.out();
     match command {
         PpCommand::User(PpUserCommand::Get { yeastar_id }) => out.one(&client.users().get(yeastar_id).await?)?,
-        PpCommand::User(PpUserCommand::List) => out.list(&client.users().list().await?, columns::PP_USER)?,
+        PpCommand::User(PpUserCommand::List) => {
+            let all = progress::collect(client.users().list(ListUsers::new()), "users").await?;
+            out.list(&all, columns::PP_USER)?;
+        }
         PpCommand::User(PpUserCommand::Create(args)) => {
-            let done = client.send(&WithRequestId(create_request(args))).await?;
-            write_result(out, done)?;
+            write_result(out, client.users().create(create_request(args)).await?)?;
         }
         PpCommand::User(PpUserCommand::Edit(args)) => {
-            let done = client.send(&WithRequestId(edit_request(args))).await?;
-            write_result(out, done)?;
+            write_result(out, client.users().edit(edit_request(args)).await?)?;
         }
         PpCommand::Country(PpCountryCommand::List { name }) => {
             let mut query = ListCountries::new();
@@ -47,28 +48,24 @@ pub(crate) async fn run(ctx: &Ctx, command: PpCommand) -> CliResult {
             out.list(&all, columns::PP_COUNTRY)?;
         }
         PpCommand::BillingContact(PpBillingCommand::List) => {
-            out.list(&client.billing().contacts().await?, columns::PP_BILLING_CONTACT)?;
+            let list = client.billing_contacts().list(ListBillingContacts::new());
+            out.list(
+                &progress::collect(list, "billing contacts").await?,
+                columns::PP_BILLING_CONTACT,
+            )?;
         }
         PpCommand::Auth(cmd) => super::auth::run(ctx, &conn, client.transport(), cmd).await?,
     }
     Ok(())
 }
 
-/// Prints `{"result": …, "requestId": …}`; a `result` other than `true` is a failure (exit 1).
-fn write_result(out: Output, (result, request_id): (bool, Option<String>)) -> CliResult {
+/// Prints `{"result": true, "requestId": …}`, as Partner Portal answers a write that was made
+/// (`result: false` is an API error, reported on stderr with exit 1).
+fn write_result(out: Output, done: WriteResult) -> CliResult {
     out.one(&object([
-        ("result", Some(json!(result))),
-        ("requestId", request_id.clone().map(Into::into)),
-    ]))?;
-    if result {
-        Ok(())
-    } else {
-        let id = request_id.map(|id| format!(" (request id {id})")).unwrap_or_default();
-        Err(CliError::new(
-            EXIT_API,
-            format!("Partner Portal answered result false: the change was not made{id}"),
-        ))
-    }
+        ("result", Some(json!(true))),
+        ("requestId", done.request_id.map(Into::into)),
+    ]))
 }
 
 macro_rules! apply_profile {

@@ -3,15 +3,16 @@
 use std::io::Read;
 use std::path::Path;
 
+use serde_json::Value;
 use yeastar_transport::Product;
 use yeastar_workplace::{
     Client, ClientBuilderExt, CreateGroup, CreateUser, Image, ListGroups, ListUsers, MAX_IMAGE_BYTES, Region, Role,
-    UpdateUser,
+    UpdateGroup, UpdateUser, WriteResult,
 };
 
 use super::{CliError, CliResult, Connection, Ctx};
 use crate::cli::{RegionArg, WpCommand, WpCreateArgs, WpGroupCommand, WpOptionalArgs, WpUpdateArgs, WpUserCommand};
-use crate::output::columns;
+use crate::output::{columns, object};
 use crate::progress;
 use crate::term;
 
@@ -41,11 +42,17 @@ pub(crate) async fn run(ctx: &Ctx, command: WpCommand) -> CliResult {
         }
         WpCommand::User(WpUserCommand::Create(args)) => {
             let req = create_request(args)?;
-            out.one(&client()?.users().create(&req).await?)?;
+            let done = client()?.users().create(req).await?;
+            let ids = done.id;
+            out.one(&object([
+                ("userId", ids.and_then(|i| i.user_id).map(Into::into)),
+                ("memberId", ids.map(|i| i.member_id.into())),
+                ("requestId", done.request_id.map(Into::into)),
+            ]))?;
         }
         WpCommand::User(WpUserCommand::Update(args)) => update(ctx, client, args).await?,
         WpCommand::User(WpUserCommand::Delete { member_id }) => {
-            out.one(&client()?.users().remove(member_id).await?)?;
+            out.one(&written("memberId", client()?.users().delete(member_id).await?))?;
         }
         WpCommand::Group(WpGroupCommand::List { name }) => {
             let mut q = ListGroups::new();
@@ -61,13 +68,14 @@ pub(crate) async fn run(ctx: &Ctx, command: WpCommand) -> CliResult {
             if !member_ids.is_empty() {
                 req = req.member_ids(member_ids);
             }
-            out.one(&client()?.groups().create(&req).await?)?;
+            out.one(&written("groupId", client()?.groups().create(req).await?))?;
         }
         WpCommand::Group(WpGroupCommand::Update { group_id, name }) => {
-            out.one(&client()?.groups().rename(group_id, name).await?)?;
+            let done = client()?.groups().update(UpdateGroup::new(group_id, name)).await?;
+            out.one(&written("groupId", done))?;
         }
         WpCommand::Group(WpGroupCommand::Delete { group_id }) => {
-            out.one(&client()?.groups().delete(group_id).await?)?;
+            out.one(&written("groupId", client()?.groups().delete(group_id).await?))?;
         }
         WpCommand::Auth(cmd) => {
             let (conn, client) = connect()?;
@@ -95,33 +103,41 @@ fn read_image(path: &Path) -> CliResult<Image> {
     Ok(Image::from_bytes(bytes)?)
 }
 
-macro_rules! apply_optional {
-    ($req:expr, $o:expr, $image:expr) => {{
-        let o: WpOptionalArgs = $o;
-        let req = &mut $req;
-        if let Some(v) = o.last_name {
-            req.last_name = Some(v);
-        }
-        if let Some(v) = o.preferred_floor_name {
-            req.preferred_floor_name = Some(v);
-        }
-        if let Some(v) = o.phone {
-            req.phone = Some(v);
-        }
-        if let Some(v) = o.id_code {
-            req.id_code = Some(v);
-        }
-        if let Some(v) = $image {
-            req.image_base64 = Some(v);
-        }
-        if let Some(v) = o.send_invite_email {
-            req.send_invite_email = Some(v);
-        }
-    }};
+/// A write's answer as printed: the id under the API's name for it, the request id, and
+/// `alreadyAbsent` when a retried delete found the record already gone.
+fn written(id_name: &str, done: WriteResult<u64>) -> Value {
+    object([
+        (id_name, done.id.map(Into::into)),
+        ("requestId", done.request_id.map(Into::into)),
+        ("alreadyAbsent", done.already_absent.then_some(Value::Bool(true))),
+    ])
+}
+
+/// Sets the optional fields given on the command line (the ones not given keep their value).
+fn apply_optional(u: &mut UpdateUser, o: WpOptionalArgs, image: Option<Image>) {
+    if let Some(v) = o.last_name {
+        u.last_name = Some(v);
+    }
+    if let Some(v) = o.preferred_floor_name {
+        u.preferred_floor_name = Some(v);
+    }
+    if let Some(v) = o.phone {
+        u.phone = Some(v);
+    }
+    if let Some(v) = o.id_code {
+        u.id_code = Some(v);
+    }
+    if let Some(v) = image {
+        u.image = Some(v);
+    }
+    if let Some(v) = o.send_invite_email {
+        u.send_invite_email = Some(v);
+    }
 }
 
 fn create_request(a: WpCreateArgs) -> CliResult<CreateUser> {
     let image = a.optional.image.as_deref().map(read_image).transpose()?;
+    let o = a.optional;
     let mut req = CreateUser::new(
         a.email,
         a.first_name,
@@ -129,7 +145,24 @@ fn create_request(a: WpCreateArgs) -> CliResult<CreateUser> {
         Role::from(a.role_name),
         a.preferred_building_name,
     );
-    apply_optional!(req, a.optional, image);
+    if let Some(v) = o.last_name {
+        req = req.last_name(v);
+    }
+    if let Some(v) = o.preferred_floor_name {
+        req = req.preferred_floor_name(v);
+    }
+    if let Some(v) = o.phone {
+        req = req.phone(v);
+    }
+    if let Some(v) = o.id_code {
+        req = req.id_code(v);
+    }
+    if let Some(v) = image {
+        req = req.image(v);
+    }
+    if let Some(v) = o.send_invite_email {
+        req = req.send_invite_email(v);
+    }
     Ok(req)
 }
 
@@ -188,8 +221,8 @@ async fn update(ctx: &Ctx, connect: impl FnOnce() -> CliResult<Client>, a: WpUpd
             if let Some(v) = preferred_building_name {
                 u.preferred_building_name = v;
             }
-            apply_optional!(*u, optional, image);
+            apply_optional(u, optional, image);
         })
         .await?;
-    ctx.out().one(&done)
+    ctx.out().one(&written("memberId", done))
 }
