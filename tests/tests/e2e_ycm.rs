@@ -7,8 +7,8 @@ use serde_json::Value;
 use yeastar::Error;
 use yeastar::transport::{Endpoint, Meta, Request};
 use yeastar::ycm::{
-    CreateUser, HighAvailability, ListSubordinates, ListUsers, PbxCreationLimit, ResellerPackage, Sort,
-    TwoFactorAuthentication, DeleteUsers, UpdateSubscription, UpdateUser, UserType, YcmEnvelope,
+    CreateUser, DeleteUsers, HighAvailability, ListSubordinates, ListUsers, PbxCreationLimit, ResellerPackage, Sort,
+    TwoFactorAuthentication, UpdateSubscription, UpdateUser, UserType, YcmEnvelope,
 };
 use yeastar_sandbox::Method;
 
@@ -178,11 +178,19 @@ async fn create_get_update_delete_a_reseller() {
     assert!(all.iter().any(|u| u.user_id == Some(id)));
 
     // Deleting with the wrong type is refused and deletes nothing.
-    let err = client.users().delete(DeleteUsers::new(UserType::MyColleague, [id])).await.unwrap_err();
+    let err = client
+        .users()
+        .delete(DeleteUsers::new(UserType::MyColleague, [id]))
+        .await
+        .unwrap_err();
     assert_eq!(err.status(), Some(400), "{err:?}");
     client.users().get(id).await.unwrap();
 
-    client.users().delete(DeleteUsers::new(UserType::Reseller, [id])).await.unwrap();
+    client
+        .users()
+        .delete(DeleteUsers::new(UserType::Reseller, [id]))
+        .await
+        .unwrap();
     let err = client.users().get(id).await.unwrap_err();
     assert_eq!(err.status(), Some(404), "{err:?}");
     let deletes = entries(&sb, &Method::DELETE, USERS);
@@ -212,7 +220,11 @@ async fn delete_several_colleagues_at_once() {
         .filter_map(|u| u.user_id)
         .collect();
     assert_eq!(left, [13329, 13331, 13332]);
-    let err = client.users().delete(DeleteUsers::new(UserType::Reseller, [])).await.unwrap_err();
+    let err = client
+        .users()
+        .delete(DeleteUsers::new(UserType::Reseller, []))
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::InvalidInput { .. }), "{err:?}");
     assert_eq!(entries(&sb, &Method::DELETE, USERS).len(), 1);
 }

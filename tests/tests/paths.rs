@@ -19,7 +19,25 @@ use tokio::net::TcpListener;
 use yeastar::partner_portal::users::{GET_USER_PATH, GetUser};
 use yeastar::partner_portal::{Client, Credentials, PpEnvelope};
 use yeastar::{Error, RetryPolicy};
-use yeastar_transport::{Endpoint, Request};
+use yeastar_transport::{Endpoint, Meta, Request};
+
+/// Any request under the Partner Portal envelope, its data ignored: the path builder's test
+/// needs ids the typed endpoints would never build.
+struct RawGet(Request);
+
+impl Endpoint for RawGet {
+    type Envelope = PpEnvelope;
+    type Data = serde::de::IgnoredAny;
+    type Output = ();
+
+    fn request(&self) -> yeastar::Result<Request> {
+        Ok(self.0.clone())
+    }
+
+    fn output(_: Self::Data, _: &Meta<'_>) -> yeastar::Result<()> {
+        Ok(())
+    }
+}
 
 fn total_cases() -> u64 {
     std::env::var("YEASTAR_FUZZ_CASES")
@@ -274,9 +292,7 @@ fn any_id_reaches_a_real_server_as_one_segment() {
         let (expected, result) = if generic {
             let request = Request::get("/user/openapi/x/{id}/tail").path_param("id", id);
             let expected = request.path_and_query();
-            let call = client
-                .transport()
-                .execute::<PpEnvelope, _>(request, |p| p.json::<serde_json::Value>().map(drop));
+            let call = client.transport().send(&RawGet(request));
             (expected, rt.block_on(call))
         } else {
             let expected = GetUser::new(id).request().and_then(|r| r.path_and_query());

@@ -16,7 +16,11 @@ use serde_json::Value;
 /// (package, library name, directory).
 pub(crate) const CRATES: [(&str, &str, &str); 5] = [
     ("yeastar-transport", "yeastar_transport", "crates/transport"),
-    ("yeastar-partner-portal", "yeastar_partner_portal", "crates/partner-portal"),
+    (
+        "yeastar-partner-portal",
+        "yeastar_partner_portal",
+        "crates/partner-portal",
+    ),
     ("yeastar-ycm", "yeastar_ycm", "crates/ycm"),
     ("yeastar-workplace", "yeastar_workplace", "crates/workplace"),
     ("yeastar-bulk", "yeastar_bulk", "crates/bulk"),
@@ -53,7 +57,18 @@ pub(crate) fn run(check: bool) -> Result<(), String> {
 
 fn listing(package: &str, lib: &str) -> Result<String, String> {
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["rustdoc", "-q", "-p", package, "--lib", "--", "-Z", "unstable-options", "--output-format", "json"])
+        .args([
+            "rustdoc",
+            "-q",
+            "-p",
+            package,
+            "--lib",
+            "--",
+            "-Z",
+            "unstable-options",
+            "--output-format",
+            "json",
+        ])
         .env("RUSTC_BOOTSTRAP", "1")
         .status()
         .map_err(|e| format!("cannot run cargo rustdoc: {e}"))?;
@@ -108,7 +123,10 @@ impl Walker<'_> {
                     Some((t, _)) => self.emit(t, &format!("{path}::{name}"), out, depth),
                     // An item of another crate.
                     None => {
-                        out.insert(format!("pub use {path}::{name} = {}", u["source"].as_str().unwrap_or("?")));
+                        out.insert(format!(
+                            "pub use {path}::{name} = {}",
+                            u["source"].as_str().unwrap_or("?")
+                        ));
                     }
                 }
                 continue;
@@ -186,7 +204,9 @@ impl Walker<'_> {
 
     fn impls(&self, body: &Value, path: &str, out: &mut BTreeSet<String>) {
         for imp in body["impls"].as_array().into_iter().flatten() {
-            let Some(imp) = self.item(&imp.to_string()) else { continue };
+            let Some(imp) = self.item(&imp.to_string()) else {
+                continue;
+            };
             let i = &imp["inner"]["impl"];
             if i["is_synthetic"] == true || !i["blanket_impl"].is_null() {
                 continue;
@@ -236,7 +256,11 @@ fn fn_sig(body: &Value) -> String {
             if name == "self" {
                 match &p[1] {
                     Value::Object(o) if o.contains_key("borrowed_ref") => {
-                        if p[1]["borrowed_ref"]["is_mutable"] == true { "&mut self".into() } else { "&self".into() }
+                        if p[1]["borrowed_ref"]["is_mutable"] == true {
+                            "&mut self".into()
+                        } else {
+                            "&self".into()
+                        }
                     }
                     _ => "self".into(),
                 }
@@ -268,7 +292,11 @@ fn generics(g: &Value) -> String {
             }
         })
         .collect();
-    if params.is_empty() { String::new() } else { format!("<{}>", params.join(", ")) }
+    if params.is_empty() {
+        String::new()
+    } else {
+        format!("<{}>", params.join(", "))
+    }
 }
 
 fn bounds(b: &Value) -> String {
@@ -278,7 +306,11 @@ fn bounds(b: &Value) -> String {
         .flatten()
         .filter_map(|b| b.get("trait_bound").map(|t| path_ty(&t["trait"])))
         .collect();
-    if list.is_empty() { String::new() } else { format!(": {}", list.join(" + ")) }
+    if list.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", list.join(" + "))
+    }
 }
 
 fn path_ty(p: &Value) -> String {
@@ -300,7 +332,11 @@ fn path_ty(p: &Value) -> String {
         let rhs = &c["binding"]["equality"]["type"];
         parts.push(format!("{} = {}", c["name"].as_str().unwrap_or("?"), ty(rhs)));
     }
-    if parts.is_empty() { name.to_owned() } else { format!("{name}<{}>", parts.join(", ")) }
+    if parts.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{name}<{}>", parts.join(", "))
+    }
 }
 
 fn ty(t: &Value) -> String {
@@ -316,7 +352,12 @@ fn ty(t: &Value) -> String {
         }
         "tuple" => format!(
             "({})",
-            v.as_array().into_iter().flatten().map(ty).collect::<Vec<_>>().join(", ")
+            v.as_array()
+                .into_iter()
+                .flatten()
+                .map(ty)
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         "slice" => format!("[{}]", ty(v)),
         "array" => format!("[{}; {}]", ty(&v["type"]), v["len"].as_str().unwrap_or("_")),

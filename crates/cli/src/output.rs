@@ -185,12 +185,6 @@ pub(crate) fn object<const N: usize>(fields: [(&str, Option<Value>); N]) -> Valu
     Value::Object(map)
 }
 
-/// The output of a write whose answer carries no data: `{"requestId": …}` (`null` when the
-/// server sent none).
-pub(crate) fn request_id_only(request_id: Option<String>) -> Value {
-    serde_json::json!({ "requestId": request_id })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,7 +196,6 @@ mod tests {
             object([("memberId", Some(json!(5))), ("requestId", None)]),
             json!({"memberId": 5})
         );
-        assert_eq!(request_id_only(None), json!({"requestId": null}));
     }
 
     #[test]

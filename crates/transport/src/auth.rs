@@ -384,7 +384,9 @@ impl TokenCache {
         // The flight follows the client's own settings, not a caller's per-call options: a
         // caller in a hurry must not cut short the token request every caller shares.
         let client = if background {
-            client.base().with_options(CallOptions::new().retry(RetryPolicy::disabled()))
+            client
+                .base()
+                .with_options(CallOptions::new().retry(RetryPolicy::disabled()))
         } else {
             client.base()
         };

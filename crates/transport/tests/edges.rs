@@ -16,7 +16,10 @@ use yeastar_transport::test_util::{RecordedRequest, Reply, ScriptedHttp};
 use yeastar_transport::{Client, Error, Secret, StoredTokens, TokenStore, TransportErrorKind};
 
 fn client(http: &Arc<ScriptedHttp>) -> Client {
-    builder("https://workplace.example").http_client(http.clone()).build().unwrap()
+    builder("https://workplace.example")
+        .http_client(http.clone())
+        .build()
+        .unwrap()
 }
 
 fn token_issue(req: &RecordedRequest) -> Reply {
@@ -54,7 +57,8 @@ impl TokenStore for MemoryStore {
 async fn item_01_a_401_with_an_empty_body_is_refreshed_and_replayed_once() {
     for rejection in [
         Reply::raw(401, "").with_header("www-authenticate", r#"Bearer error="invalid_token""#),
-        Reply::raw(401, "<html><body>401 Authorization Required</body></html>").with_header("content-type", "text/html"),
+        Reply::raw(401, "<html><body>401 Authorization Required</body></html>")
+            .with_header("content-type", "text/html"),
     ] {
         let http = Arc::new(ScriptedHttp::new(move |req| match req.uri.path() {
             "/token" => token_issue(req),
@@ -70,7 +74,11 @@ async fn item_01_a_401_with_an_empty_body_is_refreshed_and_replayed_once() {
         assert_eq!(client.send(&GetThing("1".into())).await.unwrap(), serde_json::json!(7));
         assert_eq!(http.count("/token"), 2, "one refresh");
         assert_eq!(http.count("/things/1"), 2, "one replay");
-        assert_eq!(store.clears.load(Ordering::SeqCst), 1, "the rejected token is dropped from the store");
+        assert_eq!(
+            store.clears.load(Ordering::SeqCst),
+            1,
+            "the rejected token is dropped from the store"
+        );
         let stored = store.stored.lock().unwrap().clone().unwrap();
         assert_eq!(stored.access_token.expose(), ACCESS2);
     }
@@ -96,7 +104,10 @@ fn assert_clean(what: &str, text: &str) {
     for secret in [SECRET, ACCESS, ACCESS2, REFRESH] {
         assert!(!text.contains(secret), "{what} leaks {secret}:\n{text}");
         // Nor the start of one (a server string cut at 300 characters).
-        assert!(!text.contains(&secret[..secret.len() - 2]), "{what} leaks part of {secret}:\n{text}");
+        assert!(
+            !text.contains(&secret[..secret.len() - 2]),
+            "{what} leaks part of {secret}:\n{text}"
+        );
     }
 }
 
@@ -122,9 +133,7 @@ async fn item_02_secrets_echoed_in_the_fields_the_sdk_reads_never_leave_it() {
                     r#"{{"error":"invalid_grant","error_description":"Invalid refresh token: {REFRESH}","detailMessage":"{REFRESH}"}}"#
                 ),
             ),
-            "/token" if body.contains("client_secret") => {
-                Reply::json(200, token_json(ACCESS, 1800))
-            }
+            "/token" if body.contains("client_secret") => Reply::json(200, token_json(ACCESS, 1800)),
             // The access token echoed in code, message, details and a raw body excerpt; a
             // message cut at 300 characters in the middle of the token.
             "/things/code" => Reply::json(
@@ -137,7 +146,10 @@ async fn item_02_secrets_echoed_in_the_fields_the_sdk_reads_never_leave_it() {
             ),
             "/things/raw" => Reply::json(500, format!(r#"{{"error":{{"message":"no {ACCESS} and {SECRET}"}}}}"#)),
             "/things/html" => Reply::raw(502, format!("<html>token={ACCESS} secret={SECRET}</html>")),
-            "/things/expire" => Reply::json(401, format!(r#"{{"status":"Failed","errMsg":"Invalid access token: {ACCESS}"}}"#)),
+            "/things/expire" => Reply::json(
+                401,
+                format!(r#"{{"status":"Failed","errMsg":"Invalid access token: {ACCESS}"}}"#),
+            ),
             _ => Reply::json(200, ok_json("1")),
         }
     }));
@@ -271,7 +283,11 @@ async fn item_04_an_outage_in_the_refresh_window_costs_calls_nothing() {
     // 60 s of calls: the first flight hangs 20 s, then backoffs of 1, 2, 4, 8, … s between
     // single attempts: at most one attempt per backoff interval.
     let token_requests = http.count("/token") - 1;
-    assert!((1..=4).contains(&token_requests), "{token_requests} token requests in {:?}", start.elapsed());
+    assert!(
+        (1..=4).contains(&token_requests),
+        "{token_requests} token requests in {:?}",
+        start.elapsed()
+    );
     let last = http.requests().into_iter().last().unwrap();
     assert_eq!(last.header("authorization"), Some(format!("Bearer {ACCESS}").as_str()));
 }
@@ -360,7 +376,9 @@ async fn item_09_a_total_of_u64_max_is_a_paging_error_not_a_panic() {
     use yeastar_transport::{Page, Pages, Product};
     for per_page in [1usize, 2, 7] {
         let pages = Pages::new(Product::Ycm, 1, 1, move |n| async move {
-            Ok(Page::new(vec![0u8; per_page]).with_page_no(Some(n)).with_total(Some(u64::MAX)))
+            Ok(Page::new(vec![0u8; per_page])
+                .with_page_no(Some(n))
+                .with_total(Some(u64::MAX)))
         })
         .max_pages(3);
         let err = pages.try_collect().await.unwrap_err();
@@ -389,7 +407,10 @@ async fn item_12_a_stored_token_that_is_not_a_header_value_is_replaced() {
         .unwrap();
     client.send(&GetThing("1".into())).await.unwrap();
     assert_eq!(http.count("/token"), 1);
-    assert_eq!(store.stored.lock().unwrap().as_ref().unwrap().access_token.expose(), ACCESS);
+    assert_eq!(
+        store.stored.lock().unwrap().as_ref().unwrap().access_token.expose(),
+        ACCESS
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -418,7 +439,11 @@ async fn item_13_duration_max_timeouts_and_a_huge_retry_after_do_not_panic() {
 #[tokio::test]
 async fn item_13_a_host_named_certificate_is_a_connection_failure_not_tls() {
     // Nothing listens on this port; the host name resolves to loopback.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
     let reqwest = reqwest::Client::builder()
         .resolve("certificate-check.example", addr)
@@ -430,7 +455,12 @@ async fn item_13_a_host_named_certificate_is_a_connection_failure_not_tls() {
         .build()
         .unwrap();
     let err = client.send(&GetThing("1".into())).await.unwrap_err();
-    let Error::RetriesExhausted { last, attempts, .. } = &err else { panic!("{err}") };
-    assert!(matches!(&**last, Error::Transport(t) if t.kind == TransportErrorKind::Connect), "{err}");
+    let Error::RetriesExhausted { last, attempts, .. } = &err else {
+        panic!("{err}")
+    };
+    assert!(
+        matches!(&**last, Error::Transport(t) if t.kind == TransportErrorKind::Connect),
+        "{err}"
+    );
     assert_eq!(*attempts, 3, "a refused connection is retried");
 }

@@ -48,7 +48,11 @@ async fn item_12_07_a_retried_delete_that_finds_nothing_was_deleted_by_the_first
         let client = builder("https://workplace.example")
             .http_client(http.clone())
             .attempt_timeout(Duration::from_secs(5))
-            .retry(RetryPolicy::default().with_jitter(Jitter::fixed(0.0)).with_initial_backoff(Duration::from_millis(1)))
+            .retry(
+                RetryPolicy::default()
+                    .with_jitter(Jitter::fixed(0.0))
+                    .with_initial_backoff(Duration::from_millis(1)),
+            )
             .build()
             .unwrap();
         let done = client.send(&DeleteThing("7".into())).await.unwrap();
@@ -58,11 +62,17 @@ async fn item_12_07_a_retried_delete_that_finds_nothing_was_deleted_by_the_first
     }
     // Not found on the first attempt: it was never there, which is an error.
     let http = script(Reply::json(404, NOT_FOUND), 1, Reply::json(200, ok_json("null")));
-    let err = client(&http, RetryPolicy::default()).send(&DeleteThing("7".into())).await.unwrap_err();
+    let err = client(&http, RetryPolicy::default())
+        .send(&DeleteThing("7".into()))
+        .await
+        .unwrap_err();
     assert!(err.is_not_found(), "{err}");
     // Not found after a retry whose first attempt certainly did nothing (429): also an error.
     let http = script(Reply::json(429, "{}"), 1, Reply::json(404, NOT_FOUND));
-    let err = client(&http, RetryPolicy::default()).send(&DeleteThing("7".into())).await.unwrap_err();
+    let err = client(&http, RetryPolicy::default())
+        .send(&DeleteThing("7".into()))
+        .await
+        .unwrap_err();
     assert!(err.is_not_found(), "{err}");
 }
 
@@ -87,8 +97,15 @@ async fn item_12_08_a_create_whose_answer_was_lost_does_not_invite_a_resend() {
         assert_eq!(http.count("/things"), 1);
     }
     // Refused before it left: retried, and never "unknown".
-    let http = script(Reply::Fail(TransportErrorKind::Connect), 5, Reply::json(200, ok_json("1")));
-    let err = client(&http, RetryPolicy::default()).send(&CreateThing(serde_json::json!({}))).await.unwrap_err();
+    let http = script(
+        Reply::Fail(TransportErrorKind::Connect),
+        5,
+        Reply::json(200, ok_json("1")),
+    );
+    let err = client(&http, RetryPolicy::default())
+        .send(&CreateThing(serde_json::json!({})))
+        .await
+        .unwrap_err();
     assert!(!err.outcome_unknown() && err.is_retryable(), "{err}");
     assert_eq!(http.count("/things"), 3);
 }
@@ -109,7 +126,16 @@ async fn item_12_03_callers_with_short_per_call_timeouts_share_one_flight() {
         .collect();
     for c in calls {
         let err = c.await.unwrap().unwrap_err();
-        assert!(matches!(err, Error::Timeout { kind: TimeoutKind::Total, .. }), "{err}");
+        assert!(
+            matches!(
+                err,
+                Error::Timeout {
+                    kind: TimeoutKind::Total,
+                    ..
+                }
+            ),
+            "{err}"
+        );
     }
     tokio::time::sleep(Duration::from_secs(10)).await;
     assert!(matches!(client.send(&GetThing("1".into())).await, Err(Error::Auth(_))));
@@ -119,12 +145,22 @@ async fn item_12_03_callers_with_short_per_call_timeouts_share_one_flight() {
 #[tokio::test(start_paused = true)]
 async fn item_13_03_per_call_options_override_timeouts_and_retries_and_share_the_cache() {
     let http = script(Reply::json(503, "{}"), 100, Reply::json(200, ok_json("1")));
-    let client = client(&http, RetryPolicy::default().with_jitter(Jitter::fixed(0.0)).with_initial_backoff(Duration::from_millis(1)));
+    let client = client(
+        &http,
+        RetryPolicy::default()
+            .with_jitter(Jitter::fixed(0.0))
+            .with_initial_backoff(Duration::from_millis(1)),
+    );
     client.send(&GetThing("1".into())).await.unwrap_err();
     assert_eq!(http.count("/things/1"), 3);
-    let patient = client.with_options(CallOptions::new().retry(
-        RetryPolicy::default().with_max_attempts(6).with_jitter(Jitter::fixed(0.0)).with_initial_backoff(Duration::from_millis(1)),
-    ));
+    let patient = client.with_options(
+        CallOptions::new().retry(
+            RetryPolicy::default()
+                .with_max_attempts(6)
+                .with_jitter(Jitter::fixed(0.0))
+                .with_initial_backoff(Duration::from_millis(1)),
+        ),
+    );
     patient.send(&GetThing("1".into())).await.unwrap_err();
     assert_eq!(http.count("/things/1"), 9);
     assert_eq!(http.count("/token"), 1, "one token cache for both");
@@ -133,7 +169,10 @@ async fn item_13_03_per_call_options_override_timeouts_and_retries_and_share_the
     assert_eq!(http.count("/things/1"), 12);
     // Invalid options fail each call before anything is sent.
     let broken = client.with_options(CallOptions::new().attempt_timeout(Duration::ZERO));
-    assert!(matches!(broken.send(&GetThing("1".into())).await, Err(Error::Config(_))));
+    assert!(matches!(
+        broken.send(&GetThing("1".into())).await,
+        Err(Error::Config(_))
+    ));
     assert_eq!(http.count("/things/1"), 12);
 }
 
@@ -157,7 +196,9 @@ async fn item_13_04_backoff_waits_are_exact_with_an_injected_jitter() {
 fn item_13_04_zero_or_inverted_backoff_is_refused_at_build() {
     for policy in [
         RetryPolicy::default().with_initial_backoff(Duration::ZERO),
-        RetryPolicy::default().with_initial_backoff(Duration::from_secs(5)).with_max_backoff(Duration::from_secs(1)),
+        RetryPolicy::default()
+            .with_initial_backoff(Duration::from_secs(5))
+            .with_max_backoff(Duration::from_secs(1)),
         RetryPolicy::default().with_max_attempts(0),
     ] {
         let err = builder("https://workplace.example").retry(policy).build().unwrap_err();

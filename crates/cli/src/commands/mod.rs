@@ -13,9 +13,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
 
-use yeastar_transport::{
-    AuthErrorKind, ClientBuilder, Credentials, Endpoint, Error, Payload, Product, ProductSpec, Request, TokenStore,
-};
+use yeastar_transport::{AuthErrorKind, ClientBuilder, Credentials, Error, Product, ProductSpec, TokenStore};
 
 use crate::cli::{GlobalArgs, RegionArg};
 use crate::config::{Config, ProductDoc, SecretSource};
@@ -475,24 +473,6 @@ impl Connection {
             b = b.token_store(store.clone() as Arc<dyn TokenStore>);
         }
         b
-    }
-}
-
-/// Sends an endpoint and keeps the response's request id next to its output.
-#[derive(Debug)]
-pub(crate) struct WithRequestId<E>(pub(crate) E);
-
-impl<E: Endpoint> Endpoint for WithRequestId<E> {
-    type Envelope = E::Envelope;
-    type Output = (E::Output, Option<String>);
-
-    fn request(&self) -> yeastar_transport::Result<Request> {
-        self.0.request()
-    }
-
-    fn decode(payload: Payload<'_>) -> yeastar_transport::Result<Self::Output> {
-        let request_id = payload.request_id().map(str::to_owned);
-        E::decode(payload).map(|out| (out, request_id))
     }
 }
 

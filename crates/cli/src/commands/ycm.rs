@@ -43,7 +43,12 @@ pub(crate) async fn run(ctx: &Ctx, command: YcmCommand) -> CliResult {
             out.one(&client()?.users().update(req).await?)?;
         }
         YcmCommand::User(YcmUserCommand::Subscription(args)) => {
-            out.one(&client()?.users().update_subscription(subscription_request(args)).await?)?;
+            out.one(
+                &client()?
+                    .users()
+                    .update_subscription(subscription_request(args))
+                    .await?,
+            )?;
         }
         YcmCommand::User(YcmUserCommand::Delete { user_type, user_ids }) => {
             out.one(&client()?.users().delete(DeleteUsers::new(user_type, user_ids)).await?)?;
