@@ -357,26 +357,13 @@ impl UpdateCustomer {
         }
     }
 
-    /// The body: the modelled fields, then the unmodelled ones that do not collide with them.
-    fn body(&self) -> Result<Map<String, Value>> {
-        let mut extra = self.extra.clone();
-        let mut known = self.clone();
-        known.extra = Map::new();
-        let Value::Object(mut body) = serde_json::to_value(&known)
-            .map_err(|e| Error::invalid_input("body", format!("cannot be serialised as JSON: {e}")))?
-        else {
-            return Err(Error::invalid_input("body", "is not a JSON object"));
-        };
-        for key in body.keys() {
-            extra.remove(key);
-        }
-        // A modelled field set to `None` is omitted on purpose: an `extra` value of the same
-        // name (from a model of another SDK version) must not bring it back.
-        for key in MODELLED {
-            extra.remove(*key);
-        }
-        body.extend(extra);
-        Ok(body)
+    /// The body: the modelled fields in the documented order, then the unmodelled ones. An
+    /// unmodelled field never overrides a modelled one, even one set to `None` (omitted on
+    /// purpose, e.g. by a model of another SDK version that had it in `extra`).
+    fn body(&self) -> Self {
+        let mut body = self.clone();
+        body.extra.retain(|key, _| !MODELLED.contains(&key.as_str()));
+        body
     }
 }
 
@@ -408,7 +395,7 @@ impl Endpoint for UpdateCustomer {
         check_required(&self.first_name, &self.company, &self.email)?;
         Ok(Request::put("/dm/open_api/v1/customers/{customerId}")
             .path_param("customerId", self.customer_id)
-            .json(&self.body()?))
+            .json(&self.body()))
     }
 
     fn output((): (), meta: &Meta<'_>) -> Result<WriteResult> {
