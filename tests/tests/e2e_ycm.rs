@@ -5,10 +5,10 @@ mod common;
 use common::{entries, sandbox, unique, ycm};
 use serde_json::Value;
 use yeastar::Error;
-use yeastar::transport::{Endpoint, Payload, Request};
+use yeastar::transport::{Endpoint, Meta, Request};
 use yeastar::ycm::{
     CreateUser, HighAvailability, ListSubordinates, ListUsers, PbxCreationLimit, ResellerPackage, Sort,
-    TwoFactorAuthentication, UpdateSubscription, UpdateUser, UserType, YcmEnvelope,
+    TwoFactorAuthentication, DeleteUsers, UpdateSubscription, UpdateUser, UserType, YcmEnvelope,
 };
 use yeastar_sandbox::Method;
 
@@ -22,14 +22,15 @@ struct RawUser(u64);
 
 impl Endpoint for RawUser {
     type Envelope = YcmEnvelope;
+    type Data = Value;
     type Output = Value;
 
     fn request(&self) -> yeastar::Result<Request> {
         Ok(Request::get("/dm/open_api/v1/users/{userId}").path_param("userId", self.0))
     }
 
-    fn decode(payload: Payload<'_>) -> yeastar::Result<Value> {
-        payload.json()
+    fn output(data: Value, _: &Meta<'_>) -> yeastar::Result<Value> {
+        Ok(data)
     }
 }
 
@@ -93,7 +94,7 @@ async fn list_users_pages_lazily_in_order() {
     assert_eq!(desc.first().and_then(|u| u.user_id), Some(13333));
     assert_eq!(desc.len(), 5);
 
-    let all = client.users().all().try_collect().await.unwrap();
+    let all = client.users().list(ListUsers::new()).try_collect().await.unwrap();
     assert_eq!(all.len(), 5);
     assert_eq!(
         all.iter()
@@ -107,8 +108,7 @@ async fn list_users_pages_lazily_in_order() {
 async fn list_page_reports_the_totals() {
     let sb = sandbox().await;
     let page = ycm(&sb)
-        .users()
-        .list_page(&ListUsers::new().page_size(2).page_number(3))
+        .send(&ListUsers::new().page_size(2).page_number(3))
         .await
         .unwrap();
     assert_eq!(page.total, Some(5));
@@ -135,8 +135,8 @@ async fn create_get_update_delete_a_reseller() {
         )
         .await
         .unwrap();
-    assert!(created.user_id >= 13400, "{created:?}");
-    assert!(created.result.request_id.is_some());
+    assert!(created.id.unwrap() >= 13400, "{created:?}");
+    assert!(created.request_id.is_some());
     let posts = entries(&sb, &Method::POST, USERS);
     assert_eq!(posts.len(), 1);
     let body = posts[0].json().unwrap();
@@ -144,7 +144,7 @@ async fn create_get_update_delete_a_reseller() {
     assert_eq!(body["minimumExtPerPBX"], 5);
     assert_eq!(body["highAvailability"], "unsubscribed");
 
-    let id = created.user_id;
+    let id = created.id.unwrap();
     let user = client.users().get(id).await.unwrap();
     assert_eq!(user.email.as_deref(), Some(email.as_str()));
     assert_eq!(user.company.as_deref(), Some("Acme Telecom"));
@@ -174,15 +174,15 @@ async fn create_get_update_delete_a_reseller() {
     );
 
     // The listing sees it.
-    let all = client.users().all().try_collect().await.unwrap();
+    let all = client.users().list(ListUsers::new()).try_collect().await.unwrap();
     assert!(all.iter().any(|u| u.user_id == Some(id)));
 
     // Deleting with the wrong type is refused and deletes nothing.
-    let err = client.users().delete(UserType::MyColleague, [id]).await.unwrap_err();
+    let err = client.users().delete(DeleteUsers::new(UserType::MyColleague, [id])).await.unwrap_err();
     assert_eq!(err.status(), Some(400), "{err:?}");
     client.users().get(id).await.unwrap();
 
-    client.users().delete(UserType::Reseller, [id]).await.unwrap();
+    client.users().delete(DeleteUsers::new(UserType::Reseller, [id])).await.unwrap();
     let err = client.users().get(id).await.unwrap_err();
     assert_eq!(err.status(), Some(404), "{err:?}");
     let deletes = entries(&sb, &Method::DELETE, USERS);
@@ -199,7 +199,7 @@ async fn delete_several_colleagues_at_once() {
     let client = ycm(&sb);
     client
         .users()
-        .delete(UserType::MyColleague, [13330, 13333])
+        .delete(DeleteUsers::new(UserType::MyColleague, [13330, 13333]))
         .await
         .unwrap();
     let left: Vec<u64> = client
@@ -212,7 +212,7 @@ async fn delete_several_colleagues_at_once() {
         .filter_map(|u| u.user_id)
         .collect();
     assert_eq!(left, [13329, 13331, 13332]);
-    let err = client.users().delete(UserType::Reseller, []).await.unwrap_err();
+    let err = client.users().delete(DeleteUsers::new(UserType::Reseller, [])).await.unwrap_err();
     assert!(matches!(err, Error::InvalidInput { .. }), "{err:?}");
     assert_eq!(entries(&sb, &Method::DELETE, USERS).len(), 1);
 }
@@ -339,36 +339,38 @@ async fn two_factor_authentication_can_be_disabled() {
 }
 
 #[tokio::test]
-async fn subscription_updates_persist_and_cannot_shrink() {
+async fn subscription_updates_persist_and_only_recordings_cannot_shrink() {
     let sb = sandbox().await;
     let client = ycm(&sb);
     client
         .users()
         .update_subscription(
-            UpdateSubscription::new(13329, 6)
-                .total_extensions(120)
-                .total_concurrent_calls(60)
-                .high_availability(HighAvailability::Subscribed),
+            UpdateSubscription::new(13329, 120, 60, 600, 6).high_availability(HighAvailability::Subscribed),
         )
         .await
         .unwrap();
     let put = &entries(&sb, &Method::PUT, "/dm/open_api/v1/users/13329/subscription_info")[0];
     assert_eq!(
         put.json().unwrap(),
-        serde_json::json!({"minimumExtPerPbx": 6, "totalExtensions": 120, "totalConcurrentCalls": 60,
-            "highAvailability": "subscribed"})
+        serde_json::json!({"totalExtensions": 120, "totalConcurrentCalls": 60, "totalRecordings": 600,
+            "minimumExtPerPbx": 6, "highAvailability": "subscribed"})
     );
-    // 110 was more than the seeded 100, but is less than the 120 just stored: refused.
+    // Fewer extensions are allowed; fewer recording minutes are not (the docs forbid only that).
+    client
+        .users()
+        .update_subscription(UpdateSubscription::new(13329, 110, 60, 600, 6))
+        .await
+        .unwrap();
     let err = client
         .users()
-        .update_subscription(UpdateSubscription::new(13329, 6).total_extensions(110))
+        .update_subscription(UpdateSubscription::new(13329, 110, 60, 500, 6))
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(400), "{err:?}");
     // A colleague has no subscription.
     let err = client
         .users()
-        .update_subscription(UpdateSubscription::new(13330, 1))
+        .update_subscription(UpdateSubscription::new(13330, 1, 1, 1, 1))
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(400), "{err:?}");
@@ -400,8 +402,7 @@ async fn subordinates_are_the_resellers() {
     assert_eq!(vera[0].user_id, Some(13332));
 
     let page = client
-        .subordinates()
-        .list_page(&ListSubordinates::new().page_size(1).page_number(2))
+        .send(&ListSubordinates::new().page_size(1).page_number(2))
         .await
         .unwrap();
     assert_eq!(page.total, Some(3));

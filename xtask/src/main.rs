@@ -4,6 +4,8 @@
 //! - `ci`: rustfmt check, clippy (all targets, `-D warnings`), the workspace tests, rustdoc with
 //!   `-D warnings`, the facade's feature matrix and the product-isolation check.
 //! - `features`: only the feature matrix and isolation check.
+//! - `public-api [--check]`: the public items of each library crate in `crates/<crate>/public-api.txt`
+//!   (`--check`, part of `ci`, fails when a listing is out of date).
 //! - `bench [--quick]`: the benchmarks (see BENCHMARKS.md): builds `yeastar-bench` in release in
 //!   the normal target dir, runs it, adds the build-cost measurement (clean builds in
 //!   `target/bench-build/`, skipped with `--quick`), prints the table and writes it to
@@ -13,6 +15,7 @@
 //!   …), from the CLI's clap command line, into `target/man` (or DIR).
 
 mod bench;
+mod public_api;
 
 use std::process::{Command, ExitCode};
 
@@ -27,6 +30,14 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
         Some("features") => features(),
+        Some("public-api") => match args[1..] {
+            [] => public_api::run(false),
+            [ref flag] if flag == "--check" => public_api::run(true),
+            _ => {
+                eprintln!("usage: cargo xtask public-api [--check]");
+                return ExitCode::from(2);
+            }
+        },
         Some("man") => match &args[1..] {
             [] => man(std::path::Path::new("target/man")),
             [flag, dir] if flag == "--out" => man(std::path::Path::new(dir)),
@@ -44,7 +55,7 @@ fn main() -> ExitCode {
             }
         },
         _ => {
-            eprintln!("usage: cargo xtask <ci|features|bench [--quick]|man [--out DIR]>");
+            eprintln!("usage: cargo xtask <ci|features|public-api [--check]|bench [--quick]|man [--out DIR]>");
             return ExitCode::from(2);
         }
     };
@@ -112,6 +123,7 @@ fn ci() -> Result<(), String> {
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
     features()?;
+    public_api::run(true)?;
     // Last, so that its summary closes the log: the README's test command.
     cargo(&["test", "--workspace"])
 }

@@ -381,10 +381,12 @@ impl TokenCache {
     ) -> watch::Receiver<FlightResult> {
         let (tx, rx) = watch::channel(None);
         st.flight = Some(rx.clone());
+        // The flight follows the client's own settings, not a caller's per-call options: a
+        // caller in a hurry must not cut short the token request every caller shares.
         let client = if background {
-            client.with_options(CallOptions::new().retry(RetryPolicy::disabled()))
+            client.base().with_options(CallOptions::new().retry(RetryPolicy::disabled()))
         } else {
-            client.clone()
+            client.base()
         };
         let cache = Arc::clone(self);
         tokio::spawn(async move {

@@ -554,6 +554,14 @@ impl Client {
         }
     }
 
+    /// This client without per-call options.
+    pub(crate) fn base(&self) -> Client {
+        Client {
+            inner: self.inner.clone(),
+            settings: None,
+        }
+    }
+
     fn settings(&self) -> &CallSettings {
         self.settings.as_deref().unwrap_or(&self.inner.defaults)
     }

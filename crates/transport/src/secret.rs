@@ -6,7 +6,14 @@ use std::fmt;
 ///
 /// `Debug` and `Display` print `[redacted]`; the value is only reachable through
 /// [`Secret::expose`], so a secret cannot end up in a log line or an error message by accident.
-/// The buffer is overwritten with zeros when the value is dropped.
+///
+/// The `Secret`'s own buffer is overwritten with zeros when it is dropped (best effort). Copies
+/// made to use the secret on the wire are **not** zeroed: the `Authorization` header value
+/// built from an access token (kept while the token is cached, marked sensitive so that it is
+/// never printed), the form bodies of token requests (client secret, refresh token), the
+/// response bodies that carried new tokens, and whatever the HTTP stack (reqwest, hyper,
+/// rustls) buffers. Zeroing protects against a later read of freed memory in this process, not
+/// against a memory dump while the client is in use.
 ///
 /// ```
 /// use yeastar_transport::Secret;

@@ -11,9 +11,9 @@
 //! Turning a feature off removes that product crate from the build entirely. The types every
 //! product shares (errors, credentials, retry and timeout settings) are re-exported at the root.
 
+pub use yeastar_transport::common::*;
 pub use yeastar_transport::{
-    ApiError, AuthError, AuthErrorKind, Credentials, DecodeError, Error, Items, Page, Pages, Product, Result,
-    RetryPolicy, Secret, TimeoutKind, Timeouts, TransportError, TransportErrorKind, UnexpectedResponse,
+    DecodeError, Product, TimeoutKind, TransportError, TransportErrorKind, UnexpectedResponse,
 };
 
 /// The transport crate itself, for custom HTTP implementations, token stores and endpoints.

@@ -1,9 +1,8 @@
 //! `yeastar ycm …`
 
-use serde_json::json;
 use yeastar_transport::{Product, ProductSpec};
 use yeastar_ycm::{
-    Client, CreateUser, HighAvailability, ListSubordinates, ListUsers, PbxCreationLimit, ResellerPackage,
+    Client, CreateUser, DeleteUsers, HighAvailability, ListSubordinates, ListUsers, PbxCreationLimit, ResellerPackage,
     UpdateSubscription, UpdateUser, Ycm,
 };
 
@@ -11,7 +10,7 @@ use super::{CliError, CliResult, Connection, Ctx};
 use crate::cli::{
     PbxLimitArg, YcmCommand, YcmCreateArgs, YcmSubordinateCommand, YcmSubscriptionArgs, YcmUpdateArgs, YcmUserCommand,
 };
-use crate::output::{columns, object, request_id_only};
+use crate::output::columns;
 use crate::progress;
 
 pub(crate) async fn run(ctx: &Ctx, command: YcmCommand) -> CliResult {
@@ -37,27 +36,17 @@ pub(crate) async fn run(ctx: &Ctx, command: YcmCommand) -> CliResult {
         }
         YcmCommand::User(YcmUserCommand::Create(args)) => {
             let req = create_request(args)?;
-            let created = client()?.users().create(req).await?;
-            out.one(&object([
-                ("userId", Some(json!(created.user_id))),
-                ("requestId", created.result.request_id.map(Into::into)),
-            ]))?;
+            out.one(&client()?.users().create(req).await?)?;
         }
         YcmCommand::User(YcmUserCommand::Update(args)) => {
             let req = update_request(args)?;
-            let done = client()?.users().update(req).await?;
-            out.one(&request_id_only(done.request_id))?;
+            out.one(&client()?.users().update(req).await?)?;
         }
         YcmCommand::User(YcmUserCommand::Subscription(args)) => {
-            let done = client()?
-                .users()
-                .update_subscription(subscription_request(args))
-                .await?;
-            out.one(&request_id_only(done.request_id))?;
+            out.one(&client()?.users().update_subscription(subscription_request(args)).await?)?;
         }
         YcmCommand::User(YcmUserCommand::Delete { user_type, user_ids }) => {
-            let done = client()?.users().delete(user_type, user_ids).await?;
-            out.one(&request_id_only(done.request_id))?;
+            out.one(&client()?.users().delete(DeleteUsers::new(user_type, user_ids)).await?)?;
         }
         YcmCommand::Subordinate(YcmSubordinateCommand::List { query }) => {
             let mut q = ListSubordinates::new();
@@ -77,10 +66,13 @@ pub(crate) async fn run(ctx: &Ctx, command: YcmCommand) -> CliResult {
 
 /// All four totals are required by clap: a missing one is a usage error before anything is sent.
 fn subscription_request(a: YcmSubscriptionArgs) -> UpdateSubscription {
-    let mut req = UpdateSubscription::new(a.user_id, a.minimum_ext_per_pbx)
-        .total_extensions(a.total_extensions)
-        .total_concurrent_calls(a.total_concurrent_calls)
-        .total_recordings(a.total_recordings);
+    let mut req = UpdateSubscription::new(
+        a.user_id,
+        a.total_extensions,
+        a.total_concurrent_calls,
+        a.total_recordings,
+        a.minimum_ext_per_pbx,
+    );
     if let Some(ha) = a.high_availability {
         req = req.high_availability(HighAvailability::from(ha.as_str()));
     }

@@ -165,3 +165,22 @@ pub fn token_json(access: &str, expires_in: u64) -> String {
 pub fn ok_json(data: &str) -> String {
     format!(r#"{{"data":{data},"status":"Success","requestId":"req-1"}}"#)
 }
+
+/// DELETE /things/{id}: a delete that reports a record already gone after a lost answer.
+#[derive(Debug)]
+pub struct DeleteThing(pub String);
+
+impl Endpoint for DeleteThing {
+    type Envelope = TestEnvelope;
+    type Data = ();
+    type Output = yeastar_transport::WriteResult;
+    fn request(&self) -> Result<Request> {
+        Ok(Request::delete("/things/{id}").path_param("id", &self.0))
+    }
+    fn output((): (), meta: &Meta<'_>) -> Result<yeastar_transport::WriteResult> {
+        Ok(yeastar_transport::WriteResult::from_meta(meta))
+    }
+    fn already_absent(&self, meta: &Meta<'_>) -> Option<yeastar_transport::WriteResult> {
+        Some(yeastar_transport::WriteResult::already_absent(meta, None))
+    }
+}
