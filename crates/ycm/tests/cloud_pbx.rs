@@ -264,6 +264,28 @@ async fn an_ambiguous_search_leaves_the_id_unknown_and_never_creates_again() {
 }
 
 #[tokio::test]
+async fn a_failed_fallback_search_still_reports_the_create_as_done() {
+    let server = MockServer::start_async().await;
+    token_mock(&server).await;
+    let create = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/dm/open_api/v1/cloud_pbx/instances");
+            then.status(200).json_body(written("c3", 1));
+        })
+        .await;
+    let search = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/dm/open_api/v2/cloud_pbx/instances");
+            then.status(403).json_body(failed(1000043, "PERMISSION_DENIED"));
+        })
+        .await;
+    let done = client(&server).cloud_pbxs().create(create_request()).await.unwrap();
+    assert_eq!((done.id, done.request_id.as_deref()), (None, Some("c3")));
+    create.assert_calls_async(1).await;
+    search.assert_calls_async(1).await;
+}
+
+#[tokio::test]
 async fn update_doc_example_disables_passwordless_login() {
     let server = MockServer::start_async().await;
     token_mock(&server).await;

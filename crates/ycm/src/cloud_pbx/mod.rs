@@ -89,15 +89,17 @@ impl<'a> CloudPbxs<'a> {
     ///
     /// The answer of this endpoint is undocumented. When it carries no id, the PBX is looked up
     /// with a `search` for its sub-domain, and the one whose URL starts with `{subDomain}.` is
-    /// taken; if none or several match, the result's `id` is `None` (the PBX was created all
-    /// the same: never create it again without looking).
+    /// taken. If none or several match, or the search fails, the result's `id` is `None`: the
+    /// PBX was created all the same, so this is still `Ok` (never create it again without
+    /// looking).
     pub async fn create(&self, pbx: CreateCloudPbx) -> Result<WriteResult<u64>> {
         let sub_domain = pbx.sub_domain().to_owned();
         let created = self.client.send(&pbx).await?;
         if created.id.is_some() {
             return Ok(created);
         }
-        let id = self.find_by_sub_domain(&sub_domain).await?;
+        // An error here must not read as a failed create: the caller would create it twice.
+        let id = self.find_by_sub_domain(&sub_domain).await.ok().flatten();
         Ok(created.with_id(id))
     }
 
