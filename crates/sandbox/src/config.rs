@@ -112,6 +112,30 @@ pub struct SandboxConfig {
     pub(crate) clock: Clock,
     pub(crate) faults: Vec<FaultRule>,
     pub(crate) seed: Option<u64>,
+    pub(crate) ycm_provisioning: Duration,
+    pub(crate) ycm_starting: Duration,
+    pub(crate) ycm_create_answers_id: bool,
+    pub(crate) ycm_webhook: Option<YcmWebhook>,
+}
+
+/// Where the sandbox POSTs YCM webhook events, and the secret it signs them with (YCM's
+/// "Webhook Event Push": `X-Signature` = Base64(HMAC-SHA256(body, secret))).
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct YcmWebhook {
+    /// The webhook URL.
+    pub url: String,
+    /// The signing secret (YCM generates 32 characters).
+    pub secret: String,
+}
+
+impl std::fmt::Debug for YcmWebhook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("YcmWebhook")
+            .field("url", &self.url)
+            .field("secret", &"[redacted]")
+            .finish()
+    }
 }
 
 impl Default for SandboxConfig {
@@ -134,6 +158,10 @@ impl Default for SandboxConfig {
             clock: Clock::System,
             faults: Vec::new(),
             seed: None,
+            ycm_provisioning: Duration::from_secs(3),
+            ycm_starting: Duration::from_secs(1),
+            ycm_create_answers_id: true,
+            ycm_webhook: None,
         }
     }
 }
@@ -217,6 +245,38 @@ impl SandboxConfig {
     /// Seeds the generator of tokens and ids, for reproducible runs (default: the clock).
     pub fn with_seed(mut self, seed: u64) -> Self {
         self.seed = Some(seed);
+        self
+    }
+
+    /// How long a new YCM Cloud PBX stays `Provisioning` before it is `Running` (default 3 s;
+    /// on the sandbox's clock, so a [`ManualClock`] controls it).
+    pub fn with_ycm_provisioning_time(mut self, d: Duration) -> Self {
+        self.ycm_provisioning = d;
+        self
+    }
+
+    /// How long a started YCM Cloud PBX stays `Starting` before it is `Running` (default 1 s).
+    pub fn with_ycm_starting_time(mut self, d: Duration) -> Self {
+        self.ycm_starting = d;
+        self
+    }
+
+    /// Whether creating a YCM Cloud PBX answers `data: {cloudPbxId}` (default `true`). The real
+    /// answer is undocumented; `false` answers without `data`, so that a client's fallback (a
+    /// search by sub-domain) can be exercised.
+    pub fn with_ycm_create_pbx_answers_id(mut self, answers_id: bool) -> Self {
+        self.ycm_create_answers_id = answers_id;
+        self
+    }
+
+    /// POSTs the YCM webhook events ("PCE Capacity Change" on creation and resize, "PCE DID
+    /// Change" on DID changes) to `url`, signed with `secret` in `X-Signature`. Delivery is
+    /// best effort, in the background; failures are logged, not retried.
+    pub fn with_ycm_webhook(mut self, url: impl Into<String>, secret: impl Into<String>) -> Self {
+        self.ycm_webhook = Some(YcmWebhook {
+            url: url.into(),
+            secret: secret.into(),
+        });
         self
     }
 

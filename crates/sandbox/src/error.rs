@@ -40,6 +40,7 @@ pub(crate) enum Code {
     GroupNameAlreadyExists,
     GroupNotEmpty,
     UserAssociatedCloudPbx,
+    DataAlreadyExists,
     SystemBusy,
     // Statuses chosen by a fault rule.
     BadRequest,
@@ -78,6 +79,7 @@ impl Code {
             Code::GroupNameAlreadyExists => "GROUP_NAME_ALREADY_EXISTS",
             Code::GroupNotEmpty => "GROUP_NOT_EMPTY",
             Code::UserAssociatedCloudPbx => "USER_ASSOCIATED_CLOUD_PBX",
+            Code::DataAlreadyExists => "DATA_ALREADY_EXISTS",
             Code::SystemBusy => "SYSTEM_BUSY",
             Code::BadRequest => "BAD_REQUEST",
             Code::RequestTimeout => "REQUEST_TIMEOUT",
@@ -91,7 +93,7 @@ impl Code {
 
     /// YCM's numeric `errcode`, from YCM's documented error-code table (API guide, "Error
     /// Code"): 1000001 SERVER_ERROR, 1000002 AUTHENTICATION_FAILED, 1000004 INVALID_PARAMETER,
-    /// 1000005 DATA_NOT_FOUND, 1000015 USER_NOT_FOUND, 1000019 EMAIL_ADDRESS_ALREADY_EXISTS,
+    /// 1000005 DATA_NOT_FOUND, 1000007 DATA_ALREADY_EXISTS, 1000015 USER_NOT_FOUND, 1000019 EMAIL_ADDRESS_ALREADY_EXISTS,
     /// 1000033 INVALID_CLIENT, 1000035 TOKEN_EXPIRED, 1000036 INVALID_TOKEN, 1000040
     /// RATE_LIMIT_EXCEEDED, 1000042 ACCESS_DENIED, 3000014 USER_ASSOCIATED_CLOUD_PBX.
     pub(crate) fn ycm(self) -> i64 {
@@ -106,6 +108,7 @@ impl Code {
             Code::UserNotFound => 1_000_015,
             Code::EmailAlreadyExists | Code::UserAlreadyExists => 1_000_019,
             Code::UserAssociatedCloudPbx => 3_000_014,
+            Code::DataAlreadyExists => 1_000_007,
             Code::AccessDenied => 1_000_042,
             Code::NotFound
             | Code::GroupNotFound

@@ -35,6 +35,12 @@
 //! | YCM | `GET /dm/open_api/v2/users`, `GET`/`PUT /dm/open_api/v1/users/{userId}` |
 //! | YCM | `POST`/`DELETE /dm/open_api/v1/users`, `PUT …/users/{userId}/subscription_info` |
 //! | YCM | `GET /dm/open_api/v1/user_info/subordinates` |
+//! | YCM | `GET`/`POST`/`DELETE /dm/open_api/v1/customers`, `GET`/`PUT …/customers/{customerId}` |
+//! | YCM | `GET /dm/open_api/v2/cloud_pbx/instances`, `POST`/`DELETE /dm/open_api/v1/cloud_pbx/instances`, `GET …/instances/get?url=` |
+//! | YCM | `GET`/`PUT …/instances/{cloudPbxId}`, `GET …/status`, `GET …/activation_info`, `PUT …/start`, `PUT …/stop`, `PUT …/capacity` |
+//! | YCM | `GET`/`PUT …/instances/{cloudPbxId}/customers`, `POST …/activation_email`, `GET …/password_free_login_url`, `PUT …/did` |
+//! | YCM | `GET /dm/open_api/v1/cluster/regions`, `…/cluster/domains?regionIds=`, `GET /dm/open_api/v1/firmware?type=pbx` |
+//! | YCM | `GET /dm/open_api/v1/shared_trunk/name/acl`, `…/shared_trunk/pbx/used?cloudPbxId=`, `GET /dm/open_api/v1/did_management/usable`, `…/did_management/{cloudPbxId}/did` |
 //! | WP | `POST /services/openapi/v1.0/authentication/get_token`, `…/refresh_token` |
 //! | WP | `GET …/user/user_list`, `…/user_detail/{memberId}`, `POST …/user_create`, `PUT …/user_update`, `DELETE …/user_remove/{memberId}` |
 //! | WP | `GET …/user/group_list`, `…/group_detail/{groupId}`, `POST …/group_create`, `PUT …/group_update`, `DELETE …/group_delete/{groupId}` |
@@ -54,7 +60,21 @@
 //!   [`Fault::Delay`]).
 //! - Token-bucket rate limits per product ([`RateLimit`]; YCM's documented Burst / Rate /
 //!   Interval), answered as the product answers.
-//! - A [`ManualClock`] for token expiry and rate limits without sleeping.
+//! - A [`ManualClock`] for token expiry, rate limits and the Cloud PBX lifecycle without
+//!   sleeping.
+//! - YCM webhooks ([`SandboxConfig::with_ycm_webhook`]): "PCE Capacity Change" on Cloud PBX
+//!   creation and resize, "PCE DID Change" on DID bindings and deletion, POSTed as JSON arrays
+//!   signed with `X-Signature` = Base64(HMAC-SHA256(body, secret)).
+//!
+//! # The Cloud PBX lifecycle
+//!
+//! A created Cloud PBX is `Provisioning` for [`SandboxConfig::with_ycm_provisioning_time`]
+//! (3 s by default), then `Running` and `Unactivated`. Stop makes it `Stopped` at once; start
+//! makes it `Starting` for [`SandboxConfig::with_ycm_starting_time`] (1 s), then `Running`.
+//! Starting or stopping a PBX being provisioned is refused (1000004). A resize needs all four
+//! capacities and refuses to reduce the recording minutes. A customer associated with a Cloud
+//! PBX cannot be deleted (3000014, the code YCM documents for users). The PBX ids of new PBXs
+//! start at 420000, customer ids at 50500000.
 //!
 //! # Example
 //!
@@ -79,7 +99,14 @@
 //! - **YCM**: users 13329 (Reseller, 2 Cloud PBXs, no PBX creation limit), 13330 and 13333
 //!   (`My Colleague`), 13331 (reseller, no Cloud PBX) and 13332 (reseller, 5 Cloud PBXs); the
 //!   resellers are the subordinates. A user with Cloud PBXs cannot be deleted. New users get
-//!   ids from 13400.
+//!   ids from 13400. Customers of the doc examples (50086120 Leo Ball, 50086182, 50086283,
+//!   50329401, 50329411, 50329421, and the unattached 50429524 / 50429525); Cloud PBXs 7715
+//!   (the "Response Results" example), 7738, 41567, 42100, 43144 and 43145 (stopped), 116671
+//!   (unactivated), 389283, 4768 (DIDs 2, 3, 8–11 on trunk 6680), 4769 and 4808; regions 1–4
+//!   of the example plus 16 `Europe(Frankfurt)`; domains 1 and 2 of region 3 as in the
+//!   example, and one more per region; firmware 764 `84.8.0.25` and 812 `84.19.0.110`; the
+//!   shared trunks of the example plus 6680 and 6681; DIDs 1186852/1186853 (trunk 112129) and
+//!   50036/50044 (trunk 6681).
 //! - **Workplace**: member 54164 (Leo Ball, `leo@yeastar.com`, group 1000127, Administrator,
 //!   building Yeastar, floor 2F, phone 1325698753, idCode XZXXtest6701, `added`) and 54165 (Amy
 //!   Chen, groups 1000127 and 1000128, User, Annex / G, `invite`); groups 1000127 (the "All
@@ -115,7 +142,7 @@ mod wp;
 mod ycm;
 
 pub use clock::ManualClock;
-pub use config::{RateLimit, SandboxConfig, TokenLifetimes};
+pub use config::{RateLimit, SandboxConfig, TokenLifetimes, YcmWebhook};
 pub use fault::{EchoedSecret, Fault, FaultRule, Faults, NoTokenBody};
 pub use http::Method;
 pub use journal::JournalEntry;

@@ -76,9 +76,18 @@ async fn run(
 ///   415 for a wrong `Content-Type`), 1000019 EMAIL_ADDRESS_ALREADY_EXISTS (400), 3000014
 ///   USER_ASSOCIATED_CLOUD_PBX (400), 1000042 ACCESS_DENIED (405), 1000001 SERVER_ERROR
 ///   (injected 5xx).
-/// - Undocumented fields in answers: only YCM's `pbxCreationLimit` in a reseller's
-///   `User_Info` (`""` = no limit), so that an update can be read back, and the YCM error
-///   keys above.
+/// - Undocumented fields in answers: YCM's `pbxCreationLimit` in a reseller's `User_Info`
+///   (`""` = no limit), so that an update can be read back; the YCM error keys above; in
+///   `PBX_Info` (whose documented field list is cut off) the switches `im`,
+///   `allowSuperiorPasswordlessLogin`, `provisioningViaTemplate` (and `pbxApi`,
+///   `trunkConfigurationAccess` once set), so that a read-modify-write can resend them.
+/// - YCM Cloud PBX choices: creating answers `data: {cloudPbxId}` (undocumented; see
+///   `with_ycm_create_pbx_answers_id`); a taken URL is 1000007 DATA_ALREADY_EXISTS; deleting a
+///   customer still associated with a Cloud PBX is 3000014; activation info of an activated
+///   PBX, an activation email to a customer not associated with the PBX, a DID of another
+///   trunk or PBX are 1000004; `search` matches the name, SN or URL; a running PBX may be
+///   deleted; the assigned-DID list has no repeated ids (the doc example has some); the DID
+///   event of a deleted PBX lists the DIDs it had; webhook `modifier` is `leo@yeastar.com`.
 /// - Wrong client credentials: HTTP 401; bad or expired refresh token: HTTP 400. A wrong
 ///   `Content-Type`: HTTP 415 (JSON writes need `application/json`; token endpoints
 ///   `application/x-www-form-urlencoded`, and PP also `multipart/form-data`).

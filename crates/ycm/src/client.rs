@@ -5,7 +5,14 @@ use std::sync::Arc;
 use yeastar_transport::{ErrorCodes, Product, ProductSpec, TokenSource};
 
 use crate::auth::YcmTokenSource;
+use crate::cloud_pbx::CloudPbxs;
+use crate::customers::Customers;
+use crate::dids::Dids;
+use crate::domains::Domains;
 use crate::envelope::YcmEnvelope;
+use crate::firmware::Firmware;
+use crate::regions::Regions;
+use crate::shared_trunks::SharedTrunks;
 use crate::subordinates::Subordinates;
 use crate::users::Users;
 
@@ -65,5 +72,41 @@ impl Client {
     /// The subordinate users of the account.
     pub fn subordinates(&self) -> Subordinates<'_> {
         Subordinates::new(self)
+    }
+
+    /// Customers: query, create, update (a full replace), modify, delete.
+    pub fn customers(&self) -> Customers<'_> {
+        Customers::new(self)
+    }
+
+    /// Cloud PBX instances: query, create and wait, update, start, stop, resize, delete,
+    /// customers, activation, DID bindings.
+    pub fn cloud_pbxs(&self) -> CloudPbxs<'_> {
+        CloudPbxs::new(self)
+    }
+
+    /// The regions a Cloud PBX can run in.
+    pub fn regions(&self) -> Regions<'_> {
+        Regions::new(self)
+    }
+
+    /// The domain names of regions.
+    pub fn domains(&self) -> Domains<'_> {
+        Domains::new(self)
+    }
+
+    /// The available PBX firmware.
+    pub fn firmware(&self) -> Firmware<'_> {
+        Firmware::new(self)
+    }
+
+    /// Shared trunks (for DID bindings).
+    pub fn shared_trunks(&self) -> SharedTrunks<'_> {
+        SharedTrunks::new(self)
+    }
+
+    /// DID numbers of shared trunks.
+    pub fn dids(&self) -> Dids<'_> {
+        Dids::new(self)
     }
 }

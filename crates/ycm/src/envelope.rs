@@ -184,6 +184,11 @@ where
     Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
 }
 
+/// A list of ids given as numbers or numeric strings; `null` or absent is empty.
+pub(crate) fn u64_vec<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Vec<u64>, D::Error> {
+    yeastar_transport::lenient::opt_u64_vec(d).map(Option::unwrap_or_default)
+}
+
 /// Checks `pageNumber`/`pageSize` before sending (the transport's one rule for pages).
 pub(crate) fn check_page(page_number: Option<u32>, page_size: Option<u32>) -> Result<()> {
     yeastar_transport::check_page("pageNumber", page_number, "pageSize", page_size, MAX_PAGE_SIZE)

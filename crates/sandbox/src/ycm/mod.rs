@@ -1,8 +1,12 @@
 //! Yeastar Central Management: `/dm/open_api/…`.
 
+mod cloud_pbx;
+mod customers;
 pub(crate) mod data;
+mod lookups;
 mod subordinates;
 mod users;
+mod webhook;
 
 use std::sync::Arc;
 
@@ -10,6 +14,7 @@ use axum::Router;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post, put};
 use serde::Deserialize;
+use serde_json::Map;
 use serde_json::{Value, json};
 
 use crate::Product;
@@ -34,6 +39,70 @@ pub(crate) fn routes(app: &Arc<App>) -> Router<Arc<App>> {
             put(users::update_subscription),
         )
         .route("/dm/open_api/v1/user_info/subordinates", get(subordinates::list))
+        .route(
+            "/dm/open_api/v1/customers",
+            get(customers::list).post(customers::create).delete(customers::delete),
+        )
+        .route(
+            "/dm/open_api/v1/customers/{customerId}",
+            get(customers::get).put(customers::update),
+        )
+        .route("/dm/open_api/v2/cloud_pbx/instances", get(cloud_pbx::list))
+        .route(
+            "/dm/open_api/v1/cloud_pbx/instances",
+            post(cloud_pbx::create).delete(cloud_pbx::delete),
+        )
+        .route("/dm/open_api/v1/cloud_pbx/instances/get", get(cloud_pbx::get_by_url))
+        .route(
+            "/dm/open_api/v1/cloud_pbx/instances/{cloudPbxId}",
+            get(cloud_pbx::get).put(cloud_pbx::update),
+        )
+        .route(
+            "/dm/open_api/v1/cloud_pbx/instances/{cloudPbxId}/status",
+            get(cloud_pbx::status),
+        )
+        .route(
+            "/dm/open_api/v1/cloud_pbx/instances/{cloudPbxId}/activation_info",
+            get(cloud_pbx::activation_info),
+        )
+        .route(
+            "/dm/open_api/v1/cloud_pbx/instances/{cloudPbxId}/start",
+            put(cloud_pbx::start),
+        )
+        .route(
+            "/dm/open_api/v1/cloud_pbx/instances/{cloudPbxId}/stop",
+            put(cloud_pbx::stop),
+        )
+        .route(
+            "/dm/open_api/v1/cloud_pbx/instances/{cloudPbxId}/capacity",
+            put(cloud_pbx::resize),
+        )
+        .route(
+            "/dm/open_api/v1/cloud_pbx/instances/{cloudPbxId}/customers",
+            get(cloud_pbx::customers).put(cloud_pbx::update_customers),
+        )
+        .route(
+            "/dm/open_api/v1/cloud_pbx/instances/{cloudPbxId}/activation_email",
+            post(cloud_pbx::activation_email),
+        )
+        .route(
+            "/dm/open_api/v1/cloud_pbx/instances/{cloudPbxId}/password_free_login_url",
+            get(cloud_pbx::login_url),
+        )
+        .route(
+            "/dm/open_api/v1/cloud_pbx/instances/{cloudPbxId}/did",
+            put(cloud_pbx::update_dids),
+        )
+        .route("/dm/open_api/v1/cluster/regions", get(lookups::regions))
+        .route("/dm/open_api/v1/cluster/domains", get(lookups::domains))
+        .route("/dm/open_api/v1/firmware", get(lookups::firmware))
+        .route("/dm/open_api/v1/shared_trunk/name/acl", get(lookups::shared_trunks))
+        .route("/dm/open_api/v1/shared_trunk/pbx/used", get(lookups::used_trunks))
+        .route("/dm/open_api/v1/did_management/usable", get(lookups::usable_dids))
+        .route(
+            "/dm/open_api/v1/did_management/{cloudPbxId}/did",
+            get(lookups::assigned_dids),
+        )
         .route_layer(from_fn_with_state(Guarded::new(app, Product::Ycm), guard));
     Router::new()
         .route("/dm/open_api/oauth/token", post(token))
@@ -75,5 +144,17 @@ impl Paging {
             Some(50),
         )?;
         Ok(json!({"pageSize": page.size, "pageNumber": page.number, "total": items.len(), "list": page.slice(items)}))
+    }
+}
+
+/// A required, non-empty array of ids (numbers, or numeric strings) in a JSON body.
+fn ids(body: &Map<String, Value>, key: &str) -> Result<Vec<u64>, ApiErr> {
+    match body.get(key) {
+        Some(Value::Array(items)) if !items.is_empty() => items
+            .iter()
+            .map(|v| v.as_u64().or_else(|| v.as_str().and_then(|s| s.parse().ok())))
+            .collect::<Option<_>>()
+            .ok_or_else(|| ApiErr::invalid(key, "number", format!("{key} must be integers"))),
+        _ => Err(ApiErr::required(key)),
     }
 }

@@ -61,3 +61,26 @@ pub fn success(data: Option<Value>) -> Value {
     }
     v
 }
+
+/// A write's answer `{requestId, status: "Success", time}`, as the doc examples show it.
+pub fn written(request_id: &str, time: i64) -> Value {
+    json!({"requestId": request_id, "status": "Success", "time": time})
+}
+
+/// A YCM error answer with `errcode` (the key is undocumented; the sandbox and the P-Series
+/// API use it).
+pub fn failed(errcode: i64, message: &str) -> Value {
+    json!({"requestId": "e0e0e0e0", "status": "Failed", "time": 1664270677, "errcode": errcode, "errmsg": message})
+}
+
+/// A client on an in-memory server (paused-time tests), with an access token so that no
+/// token request is made.
+pub fn scripted_client(http: std::sync::Arc<yeastar_transport::test_util::ScriptedHttp>) -> Client {
+    Client::builder()
+        .credentials(Credentials::access_token(ACCESS_TOKEN))
+        .base_url("https://ycm.test")
+        .http_client(http)
+        .retry(RetryPolicy::default().with_initial_backoff(Duration::from_millis(1)))
+        .build()
+        .unwrap()
+}
