@@ -429,6 +429,22 @@ mod tests {
     }
 
     #[test]
+    fn a_field_may_be_named_by_its_alias() {
+        const ALIASED: &[Field] = &[
+            Field::new("email", Kind::Email, Access::Key).alias("yeastarId"),
+            Field::new("company", Kind::Text, Access::Updatable),
+        ];
+        let schema = Schema::new(Product::PartnerPortal, ALIASED);
+        let rows = parse(b"yeastarId,company\nada@example.com,Acme\n", Format::Csv, &schema).unwrap();
+        assert_eq!(rows[0].key, "ada@example.com");
+        assert_eq!(rows[0].fields["email"], json!("ada@example.com"));
+        let rows = parse(b"{\"yeastarId\":\"ada@example.com\"}\n", Format::Jsonl, &schema).unwrap();
+        assert_eq!(rows[0].fields["email"], json!("ada@example.com"));
+        let err = parse(b"email,yeastarId\na@b.example,a@b.example\n", Format::Csv, &schema).unwrap_err();
+        assert!(err.to_string().contains("appears twice"), "{err}");
+    }
+
+    #[test]
     fn json_lines() {
         let input = b"{\"email\":\"ada@example.com\",\"groupIds\":[1,2],\"totalExtensions\":\"7\"}\n\n\
                       [1]\n{\"email\":\"b@example.com\",\"x\":1}\nnot json\n";

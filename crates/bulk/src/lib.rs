@@ -54,6 +54,10 @@ mod problem;
 mod report;
 mod schema;
 
+#[cfg(feature = "partner-portal")]
+pub mod partner_portal;
+#[cfg(feature = "workplace")]
+pub mod workplace;
 #[cfg(feature = "ycm")]
 pub mod ycm;
 

@@ -122,6 +122,9 @@ pub(crate) async fn plan<A: Adapter + ?Sized>(
 ) -> yeastar_transport::Result<Result<Plan, Invalid>> {
     let schema = *adapter.schema();
     let mut problems = adapter.prepare(&mut rows).await?;
+    // A row the adapter could not prepare is not checked further: its other problems would
+    // only echo the first (an unknown group name leaves no group id).
+    let unprepared: std::collections::HashSet<u64> = problems.iter().map(|p| p.line).collect();
     let key = schema.key().name;
     let state: HashMap<String, Record> = adapter
         .load()
@@ -165,7 +168,7 @@ pub(crate) async fn plan<A: Adapter + ?Sized>(
                         continue;
                     };
                     match field.access {
-                        Access::Key | Access::InputOnly => {}
+                        Access::Key | Access::InputOnly | Access::WriteOnly => {}
                         Access::CreateOnly => ignored.push(field.name.to_owned()),
                         Access::Updatable | Access::UpdateOnly => {
                             if !same(field, wanted, current.get(field.name)) {
@@ -186,12 +189,32 @@ pub(crate) async fn plan<A: Adapter + ?Sized>(
                         }
                     }
                 }
+                // A write-only field goes with an update, never causes one.
+                if !changes.is_empty() {
+                    changes.extend(
+                        schema
+                            .fields
+                            .iter()
+                            .filter(|f| f.access == Access::WriteOnly && row.fields.contains_key(f.name))
+                            .map(|f| f.name.to_owned()),
+                    );
+                } else {
+                    ignored.extend(
+                        schema
+                            .fields
+                            .iter()
+                            .filter(|f| f.access == Access::WriteOnly && row.fields.contains_key(f.name))
+                            .map(|f| f.name.to_owned()),
+                    );
+                }
                 if row_problems.is_empty() && !changes.is_empty() {
                     row_problems.extend(adapter.check_update(&row, current, &changes));
                 }
             }
         }
-        problems.extend(row_problems);
+        if !unprepared.contains(&row.line) {
+            problems.extend(row_problems);
+        }
         let action = match (&current, changes.is_empty()) {
             (None, _) => Action::Create,
             (Some(_), false) => Action::Update,

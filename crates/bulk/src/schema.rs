@@ -55,6 +55,10 @@ pub enum Access {
     /// Read back, compared and sent when it differs, but the API cannot set it when creating a
     /// user (the plan lists it as ignored on a create; a later import applies it).
     UpdateOnly,
+    /// Sent when the user is created and with every update of the user; the API never returns
+    /// it, so it is never compared and never causes an update by itself (Workplace's face
+    /// image, which an update that leaves it out may clear).
+    WriteOnly,
     /// Only in the input: the adapter turns it into another field before planning (Workplace
     /// `groupNames` into `groupIds`).
     InputOnly,
@@ -72,6 +76,8 @@ pub struct Field {
     pub access: Access,
     /// Whether a row that creates a user must set it.
     pub required_on_create: bool,
+    /// Another column name accepted for it (Partner Portal's key: `yeastarId` for `email`).
+    pub alias: Option<&'static str>,
 }
 
 impl Field {
@@ -82,7 +88,14 @@ impl Field {
             kind,
             access,
             required_on_create: false,
+            alias: None,
         }
+    }
+
+    /// The same field, also accepted under the column name `alias`.
+    pub const fn alias(mut self, alias: &'static str) -> Self {
+        self.alias = Some(alias);
+        self
     }
 
     /// The same field, required when a user is created.
@@ -116,9 +129,12 @@ impl Schema {
         Self { product, fields }
     }
 
-    /// The field named `name` (exactly, in the API's casing).
+    /// The field named `name` (exactly, in the API's casing), or whose alias it is.
     pub fn field(&self, name: &str) -> Option<&'static Field> {
-        self.fields.iter().find(|f| f.name == name)
+        self.fields
+            .iter()
+            .find(|f| f.name == name)
+            .or_else(|| self.fields.iter().find(|f| f.alias == Some(name)))
     }
 
     /// The key field.
