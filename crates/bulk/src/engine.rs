@@ -475,6 +475,8 @@ struct Run<'a, A> {
     stop: Option<Stop>,
     rate_limited: u64,
     inflight: FuturesUnordered<BoxFuture<'a, Done>>,
+    /// Rows whose write an earlier run of this import sent (from the journal).
+    sent_before: Vec<bool>,
 }
 
 impl<'a, A: Adapter> Run<'a, A> {
@@ -509,6 +511,7 @@ impl<'a, A: Adapter> Run<'a, A> {
             stop: None,
             rate_limited: 0,
             inflight: FuturesUnordered::new(),
+            sent_before: vec![false; n],
             fingerprints,
         };
         run.emit(&Progress::Started {
@@ -517,6 +520,7 @@ impl<'a, A: Adapter> Run<'a, A> {
         });
         for (i, p) in plan.rows.iter().enumerate() {
             if p.action != Action::Unchanged {
+                run.sent_before[i] = prior.contains_key(&(p.row.normalized_key(), run.fingerprints[i].clone()));
                 run.ready.push_back(i);
                 continue;
             }
@@ -762,8 +766,9 @@ impl<'a, A: Adapter> Run<'a, A> {
                 task.last = Some(e);
                 self.delayed.push((now + wait, i));
             }
-        } else if create && task.unknown {
-            // A re-sent create refused ("already exists"?): did the lost one take effect?
+        } else if create && (task.unknown || self.sent_before[i]) {
+            // A create refused ("already exists"?) after an earlier one of this row, lost or
+            // sent by a run that was stopped, may have taken effect: did it?
             task.refused = Some(e);
             self.parked.push(i);
         } else {
@@ -802,6 +807,8 @@ impl<'a, A: Adapter> Run<'a, A> {
                     let mut r = report_of(p, Outcome::Created);
                     r.id = self.importer.adapter.id_of(record).or(r.id);
                     r.reconciled = true;
+                    // Created by the earlier, stopped run rather than by this one.
+                    r.resumed = self.sent_before[i] && !self.tasks[i].unknown;
                     self.finish(i, r, None);
                 }
                 None => {

@@ -31,6 +31,9 @@ enum Fault {
     /// The write takes effect only after the next lookup (a server slow to show it), and its
     /// answer is lost.
     LostAppliedLate,
+    /// The write takes effect only after the next reading, and the answer is a TLS failure
+    /// (the run stops): a run stopped with a create in flight.
+    LateThenFatal,
     /// HTTP status.
     Status(u16),
     /// TLS failure (the run must stop).
@@ -216,6 +219,10 @@ impl Fake {
             if fault == Some(Fault::LostAppliedLate) {
                 s.late.push(rec);
                 return Err(lost());
+            }
+            if fault == Some(Fault::LateThenFatal) {
+                s.late.push(rec);
+                return Err(TransportError::new(TransportErrorKind::Tls, "bad certificate").into());
             }
             s.users.insert(key.clone(), rec);
             id
@@ -579,5 +586,40 @@ async fn a_run_killed_mid_way_and_started_again_finishes_without_duplicates_and_
     assert_eq!(outcomes(&report), BTreeMap::from([("unchanged", 40)]));
     let sent: u32 = importer.adapter().state().sent.values().sum();
     assert_eq!(sent, sent_before, "no write in the third run");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_create_sent_by_a_stopped_run_and_applied_late_is_not_a_failure_of_the_next_run() {
+    let dir = std::env::temp_dir().join(format!("yeastar-bulk-engine-late-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let journal = dir.join("late.journal");
+    let _ = std::fs::remove_file(&journal);
+    let state = Arc::new(Mutex::new(State {
+        next_id: 100,
+        ..State::default()
+    }));
+    // Run 1: the create of user0 takes effect on the server only after the run has stopped.
+    let first = Fake {
+        state: state.clone(),
+        ..Fake::new(|key, _| (key == "user0@example.com").then_some(Fault::LateThenFatal))
+    };
+    let options = fast().concurrency(1).journal(&journal);
+    let (_, report) = import(first, &csv(3), &options).await;
+    assert!(report.stopped.is_some());
+    // Run 2: the plan does not see user0 yet; its create is refused ("already exists") and the
+    // key is looked up: the create of run 1 took effect.
+    let second = Fake {
+        state: state.clone(),
+        ..Fake::new(|_, _| None)
+    };
+    let (_, report) = import(second, &csv(3), &options).await;
+    assert_eq!(outcomes(&report), BTreeMap::from([("created", 3)]), "{:?}", report.rows);
+    let s = state.lock().unwrap();
+    assert_eq!(s.created["user0@example.com"], 1);
+    assert_eq!(s.refused_existing, 1);
+    let r = &report.rows[0];
+    assert!(r.reconciled && r.resumed && r.error.is_none(), "{r:?}");
+    drop(s);
     let _ = std::fs::remove_dir_all(&dir);
 }
