@@ -136,8 +136,22 @@ fn features() -> Result<(), String> {
     for (feature, _) in PRODUCTS {
         cargo(&["test", "-p", "yeastar", "--no-default-features", "--features", feature])?;
         let with_bulk = format!("bulk,{feature}");
-        cargo(&["test", "-p", "yeastar", "--no-default-features", "--features", &with_bulk])?;
-        cargo(&["test", "-p", "yeastar-bulk", "--no-default-features", "--features", feature])?;
+        cargo(&[
+            "test",
+            "-p",
+            "yeastar",
+            "--no-default-features",
+            "--features",
+            &with_bulk,
+        ])?;
+        cargo(&[
+            "test",
+            "-p",
+            "yeastar-bulk",
+            "--no-default-features",
+            "--features",
+            feature,
+        ])?;
     }
     cargo(&["test", "-p", "yeastar", "--all-features"])?;
     for (feature, krate) in PRODUCTS {
@@ -150,7 +164,11 @@ fn features() -> Result<(), String> {
             cargo_output(&args)
         };
         let builds = [
-            (format!("yeastar --features {feature}"), tree("yeastar", Some(feature))?, None),
+            (
+                format!("yeastar --features {feature}"),
+                tree("yeastar", Some(feature))?,
+                None,
+            ),
             (
                 format!("yeastar --features {with_bulk}"),
                 tree("yeastar", Some(&with_bulk))?,
