@@ -38,6 +38,18 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Features
+//! One per product, each adding its adapter and nothing of the other products:
+//!
+//! | feature | adapter | key | lookup of a lost create |
+//! |---|---|---|---|
+//! | `partner-portal` | [`partner_portal::PartnerPortalAdapter`] | the Yeastar ID (`email` or `yeastarId`) | by Yeastar ID |
+//! | `ycm` (default) | [`ycm::YcmAdapter`] | `email` | one list read per batch |
+//! | `workplace` | [`workplace::WorkplaceAdapter`] | `email` | one list read per batch |
+//!
+//! The column names and rules of each product are in its module's docs; an adapter for
+//! another source is an implementation of [`Adapter`].
+//!
 //! An empty CSV cell (or an absent, `null` or `""` JSON value) leaves the field as it is;
 //! list values are `;`-separated in CSV cells. [`Importer::export`] writes every user in the
 //! same format, so exporting, editing a column and importing round-trips, and importing an
