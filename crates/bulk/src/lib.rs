@@ -74,6 +74,8 @@ pub mod workplace;
 pub mod ycm;
 
 pub use crate::adapter::{Adapter, Record, Written};
+/// The attribute to implement [`Adapter`] with (its methods are `async`).
+pub use async_trait::async_trait;
 pub use crate::engine::{DEFAULT_CONCURRENCY, Error, Importer, Options, Progress, ProgressFn, Stop};
 pub use crate::input::{Format, Row, check_rows, parse, write_records};
 pub use crate::plan::{Action, Plan, PlannedRow};
