@@ -128,42 +128,73 @@ fn ci() -> Result<(), String> {
     cargo(&["test", "--workspace"])
 }
 
-/// The facade builds and tests with no product, each product alone, and all of them; a build
-/// of one product never compiles another.
+/// The facade builds and tests with no product, each product alone (with and without `bulk`),
+/// and all of them; a build of one product never compiles another, and neither does
+/// `yeastar-bulk` with one product's adapter.
 fn features() -> Result<(), String> {
     cargo(&["test", "-p", "yeastar", "--no-default-features"])?;
     for (feature, _) in PRODUCTS {
         cargo(&["test", "-p", "yeastar", "--no-default-features", "--features", feature])?;
-    }
-    cargo(&["test", "-p", "yeastar", "--all-features"])?;
-    for (feature, krate) in PRODUCTS {
-        let facade = cargo_output(&[
-            "tree",
+        let with_bulk = format!("bulk,{feature}");
+        cargo(&[
+            "test",
             "-p",
             "yeastar",
             "--no-default-features",
             "--features",
-            feature,
-            "-e",
-            "normal",
-            "--prefix",
-            "none",
+            &with_bulk,
         ])?;
-        let direct = cargo_output(&["tree", "-p", krate, "-e", "normal", "--prefix", "none"])?;
-        for (what, tree) in [
-            (format!("yeastar --features {feature}"), &facade),
-            (krate.to_owned(), &direct),
-        ] {
+        cargo(&[
+            "test",
+            "-p",
+            "yeastar-bulk",
+            "--no-default-features",
+            "--features",
+            feature,
+        ])?;
+    }
+    cargo(&["test", "-p", "yeastar", "--all-features"])?;
+    for (feature, krate) in PRODUCTS {
+        let with_bulk = format!("bulk,{feature}");
+        let tree = |package: &str, features: Option<&str>| -> Result<String, String> {
+            let mut args = vec!["tree", "-p", package, "-e", "normal", "--prefix", "none"];
+            if let Some(f) = features {
+                args.extend(["--no-default-features", "--features", f]);
+            }
+            cargo_output(&args)
+        };
+        let builds = [
+            (
+                format!("yeastar --features {feature}"),
+                tree("yeastar", Some(feature))?,
+                None,
+            ),
+            (
+                format!("yeastar --features {with_bulk}"),
+                tree("yeastar", Some(&with_bulk))?,
+                Some("yeastar-bulk"),
+            ),
+            (
+                format!("yeastar-bulk --features {feature}"),
+                tree("yeastar-bulk", Some(feature))?,
+                Some("yeastar-bulk"),
+            ),
+            (krate.to_owned(), tree(krate, None)?, None),
+        ];
+        for (what, tree, also) in &builds {
+            let has = |name: &str| tree.lines().any(|l| l.split_whitespace().next() == Some(name));
             for (_, other) in PRODUCTS.iter().filter(|(_, k)| *k != krate) {
-                if tree.lines().any(|l| l.split_whitespace().next() == Some(other)) {
+                if has(other) {
                     return Err(format!("{what} pulls in {other}"));
                 }
             }
-            if !tree.lines().any(|l| l.split_whitespace().next() == Some(krate)) {
-                return Err(format!("{what} does not contain {krate}"));
+            for wanted in std::iter::once(krate).chain(*also) {
+                if !has(wanted) {
+                    return Err(format!("{what} does not contain {wanted}"));
+                }
             }
         }
-        eprintln!("ok: {feature} builds without the other products");
+        eprintln!("ok: {feature} builds without the other products (also with bulk)");
     }
     Ok(())
 }

@@ -7,6 +7,7 @@
 //! | `partner-portal` | [`partner_portal`] | Yeastar Partner Portal: a partner's subordinate users (customers) |
 //! | `ycm` | [`ycm`] | Yeastar Central Management: users, resellers, cloud PBXs |
 //! | `workplace` | [`workplace`] | Yeastar Workplace: users, groups |
+//! | `bulk` | [`bulk`] | bulk import and export of users, for the products enabled alongside |
 //!
 //! Turning a feature off removes that product crate from the build entirely. The types every
 //! product shares (errors, credentials, retry and timeout settings) are re-exported at the root.
@@ -31,7 +32,18 @@ pub use yeastar_ycm as ycm;
 #[cfg(feature = "workplace")]
 pub use yeastar_workplace as workplace;
 
+/// Bulk import and export of users: validated, planned, paced to the rate limit, exactly
+/// once, resumable (one adapter per product enabled alongside).
+#[cfg(feature = "bulk")]
+pub use yeastar_bulk as bulk;
+
 /// The README's examples, compiled as doctests.
-#[cfg(all(doctest, feature = "partner-portal", feature = "ycm", feature = "workplace"))]
+#[cfg(all(
+    doctest,
+    feature = "partner-portal",
+    feature = "ycm",
+    feature = "workplace",
+    feature = "bulk"
+))]
 #[doc = include_str!("../../../README.md")]
 pub struct ReadmeDoctests;

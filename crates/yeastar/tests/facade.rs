@@ -75,3 +75,19 @@ fn every_product_exposes_the_same_common_names() {
             .all(|p| p.starts_with('/'))
     );
 }
+
+#[cfg(all(feature = "bulk", feature = "ycm"))]
+#[test]
+fn bulk_imports_reach_the_enabled_products() {
+    use yeastar::bulk::{Format, Importer, ycm::YcmAdapter};
+    let client = yeastar::ycm::Client::builder()
+        .credentials(Credentials::client("id", "secret"))
+        .build()
+        .unwrap();
+    let importer = Importer::new(YcmAdapter::new(client));
+    let rows = importer
+        .parse(b"email,userType,firstName\nada@example.com,Reseller,Ada\n", Format::Csv)
+        .unwrap();
+    assert_eq!(rows[0].key, "ada@example.com");
+    assert_eq!(importer.schema().product, yeastar::Product::Ycm);
+}
