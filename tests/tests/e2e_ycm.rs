@@ -212,7 +212,7 @@ async fn delete_several_colleagues_at_once() {
         .unwrap();
     let left: Vec<u64> = client
         .users()
-        .all()
+        .list(ListUsers::new())
         .try_collect()
         .await
         .unwrap()
@@ -434,5 +434,5 @@ async fn subordinates_are_the_resellers() {
         .await
         .unwrap();
     assert_eq!(subs.len(), 4);
-    assert!(subs.iter().any(|s| s.user_id == Some(created.user_id)));
+    assert!(subs.iter().any(|s| s.user_id == created.id));
 }

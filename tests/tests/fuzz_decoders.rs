@@ -29,7 +29,7 @@ use yeastar::ycm;
 use yeastar::{Credentials, Error, RetryPolicy};
 use yeastar_transport::reexports::{HeaderMap, StatusCode};
 use yeastar_transport::test_util::{Reply, ScriptedHttp};
-use yeastar_transport::{Endpoint, Envelope, Payload, PlainJson, Product, RawResponse, Request, Secret};
+use yeastar_transport::{Endpoint, Envelope, Meta, PlainJson, Product, RawResponse, Request, Secret};
 
 /// The longest `Display` accepted for an error (excerpts are capped at 200 characters).
 const MAX_DISPLAY: usize = 2048;
@@ -61,16 +61,30 @@ fn runner(cases: u32) -> TestRunner {
 
 type DecodeFn = fn(&RawResponse<'_>) -> Result<(), Error>;
 
-/// `Envelope::open` then `Endpoint::decode`, exactly as the client does; the output's `Debug`
-/// is formatted too (it must not panic either).
+/// Decodes exactly as the client does (the envelope's one-pass fast path, else `open`); the
+/// output's `Debug` is formatted too (it must not panic either). Whenever the fast path
+/// succeeds, the tolerant path must agree with it: one answer, whichever path reads it.
 fn decode<E: Endpoint>(raw: &RawResponse<'_>) -> Result<(), Error>
 where
     E::Output: Debug,
 {
-    let payload = <E::Envelope as Envelope>::open(raw)?;
-    let out = E::decode(payload)?;
-    std::hint::black_box(format!("{out:?}"));
+    let out = output::<E>(raw)?;
+    let fast = format!("{out:?}");
+    let tolerant = <E::Envelope as Envelope>::open(raw).and_then(|p| {
+        let meta = p.meta();
+        E::output(p.json()?, &meta)
+    });
+    match tolerant {
+        Ok(t) => assert_eq!(format!("{t:?}"), fast, "the two decode paths disagree"),
+        Err(e) => panic!("the fast path decoded what the tolerant path refuses: {e}"),
+    }
+    std::hint::black_box(fast);
     Ok(())
+}
+
+/// The endpoint's output, decoded as the client does.
+fn output<E: Endpoint>(raw: &RawResponse<'_>) -> Result<E::Output, Error> {
+    yeastar_transport::decode_response::<E>(raw)
 }
 
 /// The transport's `PlainJson` envelope with an arbitrary JSON output.
@@ -78,12 +92,13 @@ struct PlainValue;
 
 impl Endpoint for PlainValue {
     type Envelope = PlainJson;
+    type Data = Value;
     type Output = Value;
     fn request(&self) -> yeastar::Result<Request> {
         Ok(Request::get("/plain"))
     }
-    fn decode(payload: Payload<'_>) -> yeastar::Result<Value> {
-        payload.json()
+    fn output(data: Value, _: &Meta<'_>) -> yeastar::Result<Value> {
+        Ok(data)
     }
 }
 
@@ -102,12 +117,13 @@ struct TokenShape {
 
 impl Endpoint for PlainToken {
     type Envelope = PlainJson;
+    type Data = TokenShape;
     type Output = TokenShape;
     fn request(&self) -> yeastar::Result<Request> {
         Ok(Request::post("/token").sensitive())
     }
-    fn decode(payload: Payload<'_>) -> yeastar::Result<TokenShape> {
-        payload.json()
+    fn output(data: TokenShape, _: &Meta<'_>) -> yeastar::Result<TokenShape> {
+        Ok(data)
     }
 }
 
@@ -148,7 +164,7 @@ fn targets() -> Vec<Target> {
         target!(Y, ycm::ListSubordinates),
         target!(W, wp::ListUsers),
         target!(W, wp::GetUser),
-        target!(W, wp::RemoveUser),
+        target!(W, wp::DeleteUser),
         target!(W, wp::CreateUser),
         target!(W, wp::UpdateUser),
         target!(W, wp::ListGroups),
@@ -889,11 +905,10 @@ fn huge_numbers_are_values_or_clear_errors() {
     let body = r#"{"data":{"userId":17896360390850257349},"status":"Success","time":17896360390850257349}"#;
     let headers2 = HeaderMap::new();
     let raw = RawResponse::new(Product::Ycm, StatusCode::OK, &headers2, body.as_bytes(), false);
-    let payload = YcmEnvelopeOpen::open(&raw).unwrap();
-    let user = <ycm::GetUser as Endpoint>::decode(payload).unwrap();
+    let user = output::<ycm::GetUser>(&raw).unwrap();
     assert_eq!(user.user_id, Some(17_896_360_390_850_257_349));
-    let created = <ycm::CreateUser as Endpoint>::decode(YcmEnvelopeOpen::open(&raw).unwrap()).unwrap();
-    assert_eq!(created.user_id, 17_896_360_390_850_257_349);
+    let created = output::<ycm::CreateUser>(&raw).unwrap();
+    assert_eq!(created.id, Some(17_896_360_390_850_257_349));
     // Beyond u64, negative, fractional, 1e400: clear decode errors naming the field.
     for n in ["18446744073709551616", "-1", "1.5", "1e400", "-0.5"] {
         let body = format!(r#"{{"data":{{"userId":{n}}},"status":"Success"}}"#);
@@ -904,12 +919,12 @@ fn huge_numbers_are_values_or_clear_errors() {
     // -0 is zero.
     let body = r#"{"data":{"memberId":-0},"status":"Success"}"#;
     let raw = RawResponse::new(Product::Workplace, StatusCode::OK, &headers, body.as_bytes(), false);
-    let user = <wp::GetUser as Endpoint>::decode(wp::WorkplaceEnvelope::open(&raw).unwrap()).unwrap();
+    let user = output::<wp::GetUser>(&raw).unwrap();
     assert_eq!(user.member_id, Some(0));
     // Partner Portal ids are kept as text, whatever their size.
     let body = r#"{"code":"success","result":{"partnerId":123456789012345678901234567890}}"#;
     let raw = RawResponse::new(Product::PartnerPortal, StatusCode::OK, &headers, body.as_bytes(), false);
-    let user = <pp::users::GetUser as Endpoint>::decode(pp::PpEnvelope::open(&raw).unwrap()).unwrap();
+    let user = output::<pp::users::GetUser>(&raw).unwrap();
     assert!(
         user.partner_id
             .as_deref()
@@ -917,8 +932,6 @@ fn huge_numbers_are_values_or_clear_errors() {
         "{user:?}"
     );
 }
-
-type YcmEnvelopeOpen = ycm::YcmEnvelope;
 
 fn peak_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -938,7 +951,7 @@ fn ten_megabyte_bodies_stay_reasonable() {
     let body = format!(r#"{{"data":{{"pageSize":50,"pageNumber":1,"total":{n},"list":[{list}]}},"status":"Success"}}"#);
     assert!(body.len() >= 10 * 1024 * 1024);
     let raw = RawResponse::new(Product::Ycm, StatusCode::OK, &headers, body.as_bytes(), false);
-    let page = <ycm::ListUsers as Endpoint>::decode(ycm::YcmEnvelope::open(&raw).unwrap()).unwrap();
+    let page = output::<ycm::ListUsers>(&raw).unwrap();
     assert_eq!(page.list.len(), n);
     // The same body truncated by one byte fails cleanly, and so does a broken last item.
     let raw = RawResponse::new(

@@ -292,8 +292,8 @@ fn any_id_reaches_a_real_server_as_one_segment() {
         let (expected, result) = if generic {
             let request = Request::get("/user/openapi/x/{id}/tail").path_param("id", id);
             let expected = request.path_and_query();
-            let call = client.transport().send(&RawGet(request));
-            (expected, rt.block_on(call))
+            let raw = RawGet(request);
+            (expected, rt.block_on(client.transport().send(&raw)))
         } else {
             let expected = GetUser::new(id).request().and_then(|r| r.path_and_query());
             (expected, rt.block_on(client.users().get(id)).map(drop))

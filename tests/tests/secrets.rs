@@ -106,8 +106,8 @@ impl AnyClient {
     /// One authenticated, idempotent call.
     async fn call(&self) -> yeastar::Result<()> {
         match self {
-            AnyClient::Pp(c) => c.countries().page(pp::countries::ListCountries::new()).await.map(drop),
-            AnyClient::Ycm(c) => c.users().list_page(&ycm::ListUsers::new()).await.map(drop),
+            AnyClient::Pp(c) => c.send(&pp::countries::ListCountries::new()).await.map(drop),
+            AnyClient::Ycm(c) => c.send(&ycm::ListUsers::new()).await.map(drop),
             AnyClient::Wp(c) => c.send(&wp::ListUsers::new()).await.map(drop),
         }
     }

@@ -211,11 +211,11 @@ impl Walker<'_> {
             if i["is_synthetic"] == true || !i["blanket_impl"].is_null() {
                 continue;
             }
-            match i["trait"].as_object() {
-                Some(tr) => {
+            match &i["trait"] {
+                tr if tr.is_object() => {
                     out.insert(format!("impl {} for {path}", path_ty(tr)));
                 }
-                None => {
+                _ => {
                     for m in i["items"].as_array().into_iter().flatten() {
                         if let Some(m) = self.item(&m.to_string())
                             && m["visibility"] == "public"

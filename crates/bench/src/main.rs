@@ -119,7 +119,7 @@ fn peak_rss_kb() -> Result<u64, String> {
 fn paging(args: &Args) -> Result<(), String> {
     let total: u64 = args.number("--total")?;
     let base = args.required("--base-url")?;
-    let page_size: u64 = args.value("--page-size").map_or(Ok(100), |v| {
+    let page_size: u32 = args.value("--page-size").map_or(Ok(100), |v| {
         v.parse().map_err(|_| "--page-size must be a number".to_owned())
     })?;
     let client = yeastar_workplace::Client::builder()

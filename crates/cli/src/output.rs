@@ -185,6 +185,32 @@ pub(crate) fn object<const N: usize>(fields: [(&str, Option<Value>); N]) -> Valu
     Value::Object(map)
 }
 
+/// A write's answer as printed: the id under the API's name for it (`userId`, `groupId`; an id
+/// made of several fields, like Workplace's `{memberId, userId}`, prints them side by side),
+/// then the request id, the server time where the API gives one, and `alreadyAbsent` when a
+/// retried delete found the record already gone.
+pub(crate) fn written<Id: Serialize>(id_name: &str, done: &yeastar_transport::WriteResult<Id>) -> Value {
+    let mut map = serde_json::Map::new();
+    match done.id.as_ref().map(serde_json::to_value) {
+        Some(Ok(Value::Object(fields))) => map.extend(fields),
+        Some(Ok(id)) => {
+            map.insert(id_name.to_owned(), id);
+        }
+        Some(Err(_)) | None => {}
+    }
+    let rest = [
+        ("requestId", done.request_id.clone().map(Value::from)),
+        ("time", done.time.map(Value::from)),
+        ("alreadyAbsent", done.already_absent.then_some(Value::Bool(true))),
+    ];
+    for (k, v) in rest {
+        if let Some(v) = v {
+            map.insert(k.to_owned(), v);
+        }
+    }
+    Value::Object(map)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,6 +222,24 @@ mod tests {
             object([("memberId", Some(json!(5))), ("requestId", None)]),
             json!({"memberId": 5})
         );
+    }
+
+    #[test]
+    fn writes_print_the_id_under_the_api_name() {
+        use yeastar_transport::WriteResult;
+        let mut w: WriteResult<u64> = WriteResult::default();
+        assert_eq!(written("userId", &w), json!({}));
+        w.id = Some(7);
+        w.request_id = Some("r".into());
+        w.time = Some(5);
+        w.already_absent = true;
+        assert_eq!(
+            written("userId", &w),
+            json!({"userId": 7, "requestId": "r", "time": 5, "alreadyAbsent": true})
+        );
+        let mut both: WriteResult<Value> = WriteResult::default();
+        both.id = Some(json!({"memberId": 1, "userId": 2}));
+        assert_eq!(written("memberId", &both), json!({"memberId": 1, "userId": 2}));
     }
 
     #[test]

@@ -243,8 +243,8 @@ fn ycm_commands() {
             ],
         )
         .ok();
-    assert!(out["requestId"].is_string(), "{out}");
-    assert_eq!(out.as_object().unwrap().len(), 1, "{out}");
+    assert!(out["requestId"].is_string() && out["time"].is_u64(), "{out}");
+    assert_eq!(out.as_object().unwrap().len(), 2, "{out}");
     let call = sb.last_call();
     assert_eq!(
         (call.method.as_str(), call.path.clone()),

@@ -292,7 +292,7 @@ fn ycm_wire() {
 
     let create = server.mock(|when, then| {
         when.method(POST).path("/dm/open_api/v1/users").json_body(json!({
-            "userType": "Hosting User", "company": "Acme", "firstName": "Ada", "lastName": "L", "email": "a@acme.example",
+            "userType": "Reseller", "company": "Acme", "firstName": "Ada", "lastName": "L", "email": "a@acme.example",
             "phone": "1", "mobile": "2", "address": "3", "remark": "4", "totalExtensions": 100,
             "totalConcurrentCalls": 20, "totalRecordings": 10, "minimumExtPerPBX": 5, "totalUltimatePlan": 1,
             "highAvailability": "subscribed", "totalCustomDomains": 2, "totalTranscription": 3, "totalConnections": 4}));
@@ -304,8 +304,10 @@ fn ycm_wire() {
             "ycm",
             "user",
             "create",
+            // A reseller: the only user type with every package field (a BYOI hosting user
+            // has no ultimate plan, transcription or remote connections).
             "--user-type",
-            "Hosting User",
+            "Reseller",
             "--first-name",
             "Ada",
             "--email",
@@ -343,7 +345,10 @@ fn ycm_wire() {
         ],
     )
     .ok();
-    assert_eq!(out, json!({"userId": 13400, "requestId": "ycm-req-1"}));
+    assert_eq!(
+        out,
+        json!({"userId": 13400, "requestId": "ycm-req-1", "time": 1664437503})
+    );
     create.assert_calls(1);
 
     let update = server.mock(|when, then| {
@@ -381,7 +386,7 @@ fn ycm_wire() {
         ],
     )
     .ok();
-    assert_eq!(out, json!({"requestId": "ycm-req-1"}));
+    assert_eq!(out, json!({"requestId": "ycm-req-1", "time": 1664437503}));
     update.assert_calls(1);
 
     let delete = server.mock(|when, then| {
@@ -395,7 +400,7 @@ fn ycm_wire() {
         &["ycm", "user", "delete", "--user-type", "my-colleague", "13330", "13333"],
     )
     .ok();
-    assert_eq!(out, json!({"requestId": "ycm-req-1"}));
+    assert_eq!(out, json!({"requestId": "ycm-req-1", "time": 1664437503}));
     delete.assert_calls(1);
 
     // YCM's "Failed" status on HTTP 200 is an API error.
@@ -750,15 +755,24 @@ fn token_cache_file_is_private_secret_free_and_reused() {
     token.assert_calls(2);
     assert_eq!(std::fs::read_to_string(file).unwrap(), text);
 
-    // Another client id is another file (and another token).
+    // Another client id is another file (and another token). YCM refuses an unknown client
+    // with its documented code 1000033 (HTTP 401): an authentication failure, exit 3.
+    let refused = server.mock(|when, then| {
+        when.method(POST)
+            .path(YCM_TOKEN)
+            .form_urlencoded_tuple("client_id", "someone-else");
+        then.status(401).json_body(json!({
+            "requestId": "r-refused", "status": "Failed", "errcode": 1000033, "errmsg": "INVALID_CLIENT"
+        }));
+    });
     let r = run_with(
         &server,
         &cache,
         &["ycm", "user", "get", "13329"],
         &[("YEASTAR_CLIENT_ID", "someone-else")],
     );
-    // (the token mock only knows ID: the refusal is an authentication failure)
     r.fails(3);
+    refused.assert_calls(1);
     let tokens: Vec<_> = cache
         .cache_files()
         .into_iter()

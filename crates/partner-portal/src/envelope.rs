@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
-use yeastar_transport::lenient::opt_u64;
+use yeastar_transport::lenient::{opt_any_text, opt_u64};
 use yeastar_transport::reexports::RawValue;
 use yeastar_transport::{Envelope, Meta, Page, Payload, RawResponse, Result, data_or_null};
 
@@ -47,14 +47,15 @@ struct Fast<'a, T> {
     result: Option<T>,
 }
 
-/// Any shape, read tolerantly. `code` and `detailMessage` are borrowed when they can be.
+/// Any shape, read tolerantly. `code` is borrowed when it can be.
 #[derive(Deserialize)]
 struct Wire<'a> {
     #[serde(default, borrow)]
     code: Option<Cow<'a, str>>,
-    #[serde(default, borrow, rename = "detailMessage")]
-    detail_message: Option<Cow<'a, str>>,
-    #[serde(default, rename = "requestId")]
+    // Text of any JSON type: a success is never refused over its message or request id.
+    #[serde(default, rename = "detailMessage", deserialize_with = "opt_any_text")]
+    detail_message: Option<String>,
+    #[serde(default, rename = "requestId", deserialize_with = "opt_any_text")]
     request_id: Option<String>,
     #[serde(default, borrow)]
     result: Option<&'a RawValue>,
@@ -90,7 +91,7 @@ impl Envelope for PpEnvelope {
         let mut err = response
             .api_error()
             .with_code(code.into_owned())
-            .with_message(wire.detail_message.map(Cow::into_owned).unwrap_or_default())
+            .with_message(wire.detail_message.unwrap_or_default())
             .with_request_id(wire.request_id.unwrap_or_default());
         // `result` is only details when it is structured; a bare `false` or `""` says nothing.
         // Token endpoints never copy their body into an error.

@@ -17,7 +17,7 @@ use tracing::Instrument;
 use crate::auth::{
     AccessToken, CachedToken, Credentials, CredentialsRepr, TokenCache, TokenSource, TokenStore, bearer_header,
 };
-use crate::envelope::{Envelope, Meta, RawResponse};
+use crate::envelope::{Meta, RawResponse};
 use crate::error::{ApiError, ApiErrorKind, AuthError, AuthErrorKind, Error, Result, TimeoutKind};
 use crate::http::HttpSend;
 use crate::options::CallOptions;
@@ -723,6 +723,7 @@ impl Client {
                 tracing::debug!(
                     attempt = sent,
                     delay_ms = (wake - Instant::now()).as_millis() as u64,
+                    error = %error,
                     "retrying"
                 );
                 tokio::time::sleep_until(wake).await;
@@ -806,21 +807,7 @@ impl Client {
         let span = tracing::Span::current();
         span.record("status", status.as_u16());
         let raw = RawResponse::new(product, status, response.headers(), response.body(), request.sensitive);
-        let result = match <E::Envelope as Envelope>::decode::<E::Data>(&raw) {
-            Some((data, meta)) => {
-                if let Some(id) = meta.request_id() {
-                    span.record("request_id", id);
-                }
-                E::output(data, &meta)
-            }
-            None => <E::Envelope as Envelope>::open(&raw).and_then(|payload| {
-                let meta = payload.meta();
-                if let Some(id) = meta.request_id() {
-                    span.record("request_id", id);
-                }
-                E::output(payload.json()?, &meta)
-            }),
-        };
+        let result = crate::request::decode_response::<E>(&raw);
         let mut error = match result {
             Ok(output) => return Ok(output),
             Err(e) => e,

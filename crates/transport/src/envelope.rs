@@ -58,11 +58,17 @@ impl<'a> Meta<'a> {
 
     /// Sets the request id (ignored when empty; cut to [`MAX_FIELD_CHARS`]).
     pub fn with_request_id(mut self, id: Option<Cow<'a, str>>) -> Self {
-        self.request_id = id.filter(|i| !i.is_empty()).map(|i| {
-            if i.len() > MAX_FIELD_CHARS {
-                Cow::Owned(truncate(&i, MAX_FIELD_CHARS))
+        // One rule for both decode paths: surrounding blanks dropped, a blank id is none.
+        self.request_id = id.and_then(|i| {
+            let t = i.trim();
+            if t.is_empty() {
+                None
+            } else if t.len() > MAX_FIELD_CHARS {
+                Some(Cow::Owned(truncate(t, MAX_FIELD_CHARS)))
+            } else if t.len() == i.len() {
+                Some(i)
             } else {
-                i
+                Some(Cow::Owned(t.to_owned()))
             }
         });
         self
@@ -173,8 +179,7 @@ impl<'a> RawResponse<'a> {
     /// [`Error::UnexpectedResponse`] with the HTTP status; JSON of the wrong shape gives
     /// [`Error::Decode`] naming the JSON path that failed.
     pub fn parse<T: Deserialize<'a>>(&self) -> Result<T> {
-        let first = self.body.iter().find(|b| !b.is_ascii_whitespace());
-        if !matches!(first, Some(b'{') | Some(b'[')) {
+        if !self.looks_like_json() {
             return Err(self.unexpected());
         }
         // Fast path without path tracking; only a failure pays for a second, path-tracking pass.
@@ -195,7 +200,17 @@ impl<'a> RawResponse<'a> {
     /// Parses the body as JSON into `T` in one pass, without path tracking: `None` on any
     /// failure (for [`Envelope::decode`]).
     pub fn parse_fast<T: Deserialize<'a>>(&self) -> Option<T> {
+        if !self.looks_like_json() {
+            return None;
+        }
         serde_json::from_slice(self.body).ok()
+    }
+
+    /// Whether the body is a JSON object or array: a bare string, number or `true` is a
+    /// proxy's or server's text, never one of the APIs' answers (both decode paths agree).
+    fn looks_like_json(&self) -> bool {
+        let first = self.body.iter().find(|b| !b.is_ascii_whitespace());
+        matches!(first, Some(b'{') | Some(b'['))
     }
 
     /// An [`Error::UnexpectedResponse`] for this response.
@@ -275,7 +290,7 @@ impl<'a> Payload<'a> {
 
     /// Sets the request id.
     pub fn with_request_id(mut self, request_id: Option<String>) -> Self {
-        self.request_id = request_id.and_then(crate::error::bounded);
+        self.request_id = request_id.and_then(|id| crate::error::bounded(id.trim().to_owned()));
         self
     }
 

@@ -23,6 +23,7 @@
 
 use std::fmt;
 
+use serde::Deserialize;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 
 struct U64Visitor;
@@ -199,6 +200,17 @@ pub fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error>
 /// missing field.
 pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     d.deserialize_any(StringVisitor)
+}
+
+/// `Option<String>` from any JSON value: a string's text, or the JSON text of anything else
+/// (an array, an object, `1e400`). For free text the SDK only shows (messages, request ids),
+/// which must never make an answer undecodable.
+pub fn opt_any_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let raw: Option<Box<serde_json::value::RawValue>> = Deserialize::deserialize(d)?;
+    Ok(raw.map(|raw| {
+        let text = raw.get();
+        serde_json::from_str::<String>(text).unwrap_or_else(|_| text.to_owned())
+    }))
 }
 
 /// `Option<bool>` from `true`/`false`, `"true"`/`"false"`, `1`/`0`, `""` (none) or `null`.

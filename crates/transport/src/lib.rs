@@ -52,7 +52,7 @@ pub use crate::http::ReqwestHttp;
 pub use crate::options::CallOptions;
 pub use crate::paging::{DEFAULT_MAX_PAGES, Items, ListEndpoint, Page, Pages, check_page};
 pub use crate::product::{ErrorCodes, Product, ProductSpec};
-pub use crate::request::{Endpoint, Request};
+pub use crate::request::{Endpoint, Request, decode_response};
 pub use crate::retry::{Jitter, RetryPolicy};
 pub use crate::secret::Secret;
 pub use crate::write::WriteResult;

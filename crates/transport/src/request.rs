@@ -8,7 +8,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::envelope::{Envelope, Meta};
+use crate::envelope::{Envelope, Meta, RawResponse};
 use crate::error::{Error, Result};
 
 /// One API operation as a value: it describes its HTTP request and what the answer's data is.
@@ -39,6 +39,29 @@ pub trait Endpoint: Send + Sync {
     fn already_absent(&self, meta: &Meta<'_>) -> Option<Self::Output> {
         let _ = meta;
         None
+    }
+}
+
+/// Decodes a response for `E` exactly as the client does: the envelope's one-pass fast path
+/// when it has one, else the tolerant `open` then the endpoint's data; the response's request
+/// id is recorded on the current span. Public for the fuzz tests and benchmarks.
+#[doc(hidden)]
+pub fn decode_response<E: Endpoint + ?Sized>(raw: &RawResponse<'_>) -> Result<E::Output> {
+    let record = |meta: &Meta<'_>| {
+        if let Some(id) = meta.request_id() {
+            tracing::Span::current().record("request_id", id);
+        }
+    };
+    match <E::Envelope as Envelope>::decode::<E::Data>(raw) {
+        Some((data, meta)) => {
+            record(&meta);
+            E::output(data, &meta)
+        }
+        None => <E::Envelope as Envelope>::open(raw).and_then(|payload| {
+            let meta = payload.meta();
+            record(&meta);
+            E::output(payload.json()?, &meta)
+        }),
     }
 }
 

@@ -3,16 +3,15 @@
 use std::io::Read;
 use std::path::Path;
 
-use serde_json::Value;
 use yeastar_transport::Product;
 use yeastar_workplace::{
     Client, ClientBuilderExt, CreateGroup, CreateUser, Image, ListGroups, ListUsers, MAX_IMAGE_BYTES, Region, Role,
-    UpdateGroup, UpdateUser, WriteResult,
+    UpdateGroup, UpdateUser,
 };
 
 use super::{CliError, CliResult, Connection, Ctx};
 use crate::cli::{RegionArg, WpCommand, WpCreateArgs, WpGroupCommand, WpOptionalArgs, WpUpdateArgs, WpUserCommand};
-use crate::output::{columns, object};
+use crate::output::{columns, written};
 use crate::progress;
 use crate::term;
 
@@ -42,17 +41,11 @@ pub(crate) async fn run(ctx: &Ctx, command: WpCommand) -> CliResult {
         }
         WpCommand::User(WpUserCommand::Create(args)) => {
             let req = create_request(args)?;
-            let done = client()?.users().create(req).await?;
-            let ids = done.id;
-            out.one(&object([
-                ("userId", ids.and_then(|i| i.user_id).map(Into::into)),
-                ("memberId", ids.map(|i| i.member_id.into())),
-                ("requestId", done.request_id.map(Into::into)),
-            ]))?;
+            out.one(&written("memberId", &client()?.users().create(req).await?))?;
         }
         WpCommand::User(WpUserCommand::Update(args)) => update(ctx, client, args).await?,
         WpCommand::User(WpUserCommand::Delete { member_id }) => {
-            out.one(&written("memberId", client()?.users().delete(member_id).await?))?;
+            out.one(&written("memberId", &client()?.users().delete(member_id).await?))?;
         }
         WpCommand::Group(WpGroupCommand::List { name }) => {
             let mut q = ListGroups::new();
@@ -68,14 +61,14 @@ pub(crate) async fn run(ctx: &Ctx, command: WpCommand) -> CliResult {
             if !member_ids.is_empty() {
                 req = req.member_ids(member_ids);
             }
-            out.one(&written("groupId", client()?.groups().create(req).await?))?;
+            out.one(&written("groupId", &client()?.groups().create(req).await?))?;
         }
         WpCommand::Group(WpGroupCommand::Update { group_id, name }) => {
             let done = client()?.groups().update(UpdateGroup::new(group_id, name)).await?;
-            out.one(&written("groupId", done))?;
+            out.one(&written("groupId", &done))?;
         }
         WpCommand::Group(WpGroupCommand::Delete { group_id }) => {
-            out.one(&written("groupId", client()?.groups().delete(group_id).await?))?;
+            out.one(&written("groupId", &client()?.groups().delete(group_id).await?))?;
         }
         WpCommand::Auth(cmd) => {
             let (conn, client) = connect()?;
@@ -101,16 +94,6 @@ fn read_image(path: &Path) -> CliResult<Image> {
         )));
     }
     Ok(Image::from_bytes(bytes)?)
-}
-
-/// A write's answer as printed: the id under the API's name for it, the request id, and
-/// `alreadyAbsent` when a retried delete found the record already gone.
-fn written(id_name: &str, done: WriteResult<u64>) -> Value {
-    object([
-        (id_name, done.id.map(Into::into)),
-        ("requestId", done.request_id.map(Into::into)),
-        ("alreadyAbsent", done.already_absent.then_some(Value::Bool(true))),
-    ])
 }
 
 /// Sets the optional fields given on the command line (the ones not given keep their value).
@@ -224,5 +207,5 @@ async fn update(ctx: &Ctx, connect: impl FnOnce() -> CliResult<Client>, a: WpUpd
             apply_optional(u, optional, image);
         })
         .await?;
-    ctx.out().one(&written("memberId", done))
+    ctx.out().one(&written("memberId", &done))
 }

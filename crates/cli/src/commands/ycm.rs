@@ -10,7 +10,7 @@ use super::{CliError, CliResult, Connection, Ctx};
 use crate::cli::{
     PbxLimitArg, YcmCommand, YcmCreateArgs, YcmSubordinateCommand, YcmSubscriptionArgs, YcmUpdateArgs, YcmUserCommand,
 };
-use crate::output::columns;
+use crate::output::{columns, written};
 use crate::progress;
 
 pub(crate) async fn run(ctx: &Ctx, command: YcmCommand) -> CliResult {
@@ -36,22 +36,24 @@ pub(crate) async fn run(ctx: &Ctx, command: YcmCommand) -> CliResult {
         }
         YcmCommand::User(YcmUserCommand::Create(args)) => {
             let req = create_request(args)?;
-            out.one(&client()?.users().create(req).await?)?;
+            out.one(&written("userId", &client()?.users().create(req).await?))?;
         }
         YcmCommand::User(YcmUserCommand::Update(args)) => {
             let req = update_request(args)?;
-            out.one(&client()?.users().update(req).await?)?;
+            out.one(&written("userId", &client()?.users().update(req).await?))?;
         }
         YcmCommand::User(YcmUserCommand::Subscription(args)) => {
-            out.one(
-                &client()?
-                    .users()
-                    .update_subscription(subscription_request(args))
-                    .await?,
-            )?;
+            let done = client()?
+                .users()
+                .update_subscription(subscription_request(args))
+                .await?;
+            out.one(&written("userId", &done))?;
         }
         YcmCommand::User(YcmUserCommand::Delete { user_type, user_ids }) => {
-            out.one(&client()?.users().delete(DeleteUsers::new(user_type, user_ids)).await?)?;
+            out.one(&written(
+                "userId",
+                &client()?.users().delete(DeleteUsers::new(user_type, user_ids)).await?,
+            ))?;
         }
         YcmCommand::Subordinate(YcmSubordinateCommand::List { query }) => {
             let mut q = ListSubordinates::new();
