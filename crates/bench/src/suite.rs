@@ -266,8 +266,8 @@ pub(crate) async fn overhead(plan: &Plan, url: &str) -> Result<(), String> {
         "",
         "",
         &format!("{ratio:.3}"),
-        "≤ 1.05",
-        verdict(ratio <= 1.05),
+        "≤ 1.02",
+        verdict(ratio <= 1.02),
     );
     let (lo, hi) = ratios
         .iter()
@@ -275,7 +275,7 @@ pub(crate) async fn overhead(plan: &Plan, url: &str) -> Result<(), String> {
     if hi / lo > 1.2 {
         note(&format!(
             "Overhead: the rounds disagree widely (ratios from {lo:.3} to {hi:.3}): the machine was busy, so the \
-             median wall ratio is uncertain by more than the 5 % goal; the instruction count of section 4 is the \
+             median wall ratio is uncertain by more than the 2 % goal; the instruction count of section 4 is the \
              noise-free figure."
         ));
     }
@@ -489,8 +489,8 @@ pub(crate) fn cpu(plan: &Plan, url: &str, out_dir: &std::path::Path) -> Result<(
         &format!("{s:.0}"),
         &format!("{b:.0}"),
         &format!("{:.3}", s / b),
-        "",
-        "",
+        "≤ 1.03",
+        verdict(s / b <= 1.03),
     );
     note(&format!(
         "CPU: `{version} --tool=callgrind` on `yeastar-bench cpu --mode sdk|bare --calls N` (sequential calls on \
