@@ -294,6 +294,15 @@ pub(crate) enum PpCommand {
         after_help = "Example:\n  yeastar pp billing-contact list"
     )]
     BillingContact(PpBillingCommand),
+    /// Products you may subscribe to.
+    #[command(subcommand, after_help = "Example:\n  yeastar pp product list")]
+    Product(crate::commands::partner_portal::PpProductCommand),
+    /// Orders: create, list, get.
+    #[command(subcommand, after_help = "Example:\n  yeastar pp order list")]
+    Order(crate::commands::partner_portal::PpOrderCommand),
+    /// Purchased products (licences).
+    #[command(subcommand, after_help = "Example:\n  yeastar pp licence list --product-id 13")]
+    Licence(crate::commands::partner_portal::PpLicenceCommand),
     /// Checks the credentials; prints an access token.
     #[command(subcommand, after_help = "Example:\n  yeastar pp auth status")]
     Auth(AuthCommand),

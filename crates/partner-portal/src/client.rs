@@ -8,6 +8,10 @@ use crate::auth::PpTokenSource;
 use crate::billing::BillingContacts;
 use crate::countries::Countries;
 use crate::envelope::PpEnvelope;
+use crate::licences::Licences;
+use crate::orders::Orders;
+use crate::products::Products;
+use crate::regions::Regions;
 use crate::users::Users;
 
 /// Yeastar Partner Portal, as a product for the transport: its host, token endpoint, error
@@ -20,10 +24,16 @@ pub struct PartnerPortal;
 /// - a rejected access token is recognised by HTTP 401 and Spring's OAuth `invalid_token`,
 ///   refused client credentials by HTTP 401 and OAuth `invalid_client` / `unauthorized_client`:
 ///   the transport knows those itself;
-/// - `user_not_found` (not found) and `too_many_requests` (rate limit) are **inferred**: they
-///   are the codes the sandbox answers with (the lower-case names of its errors), not
-///   documented by Yeastar. Each comes with its HTTP status (404, 429), which alone suffices.
-pub const ERROR_CODES: ErrorCodes = ErrorCodes::new(&[], &[], &["user_not_found"], &["too_many_requests"]);
+/// - `user_not_found`, `order_not_found`, `product_not_found` (not found) and
+///   `too_many_requests` (rate limit) are **inferred**: they are the codes the sandbox answers
+///   with (the lower-case names of its errors), not documented by Yeastar. Each comes with its
+///   HTTP status (404, 429), which alone suffices.
+pub const ERROR_CODES: ErrorCodes = ErrorCodes::new(
+    &[],
+    &[],
+    &["user_not_found", "order_not_found", "product_not_found"],
+    &["too_many_requests"],
+);
 
 impl ProductSpec for PartnerPortal {
     const PRODUCT: Product = Product::PartnerPortal;
@@ -70,5 +80,25 @@ impl Client {
     /// The country list.
     pub fn countries(&self) -> Countries<'_> {
         Countries::new(self)
+    }
+
+    /// Products and pricing: available products, plans and services, plan and add-on details.
+    pub fn products(&self) -> Products<'_> {
+        Products::new(self)
+    }
+
+    /// Orders: create, list, details.
+    pub fn orders(&self) -> Orders<'_> {
+        Orders::new(self)
+    }
+
+    /// The regions and domains a Cloud PBX can be ordered in.
+    pub fn regions(&self) -> Regions<'_> {
+        Regions::new(self)
+    }
+
+    /// Purchased products ("licences"): list, details, Software Edition activation code.
+    pub fn licences(&self) -> Licences<'_> {
+        Licences::new(self)
     }
 }

@@ -169,7 +169,7 @@ impl<T> From<PagedList<T>> for Page<T> {
 }
 
 /// A list where `null` means empty.
-fn vec_or_null<'de, D, T>(d: D) -> std::result::Result<Vec<T>, D::Error>
+pub(crate) fn vec_or_null<'de, D, T>(d: D) -> std::result::Result<Vec<T>, D::Error>
 where
     D: Deserializer<'de>,
     T: Deserialize<'de>,

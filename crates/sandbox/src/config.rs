@@ -116,6 +116,7 @@ pub struct SandboxConfig {
     pub(crate) ycm_starting: Duration,
     pub(crate) ycm_create_answers_id: bool,
     pub(crate) ycm_webhook: Option<YcmWebhook>,
+    pub(crate) pp_order_processing: Duration,
 }
 
 /// Where the sandbox POSTs YCM webhook events, and the secret it signs them with (YCM's
@@ -162,6 +163,7 @@ impl Default for SandboxConfig {
             ycm_starting: Duration::from_secs(1),
             ycm_create_answers_id: true,
             ycm_webhook: None,
+            pp_order_processing: Duration::from_secs(2),
         }
     }
 }
@@ -252,6 +254,14 @@ impl SandboxConfig {
     /// on the sandbox's clock, so a [`ManualClock`] controls it).
     pub fn with_ycm_provisioning_time(mut self, d: Duration) -> Self {
         self.ycm_provisioning = d;
+        self
+    }
+
+    /// How long a new Partner Portal order stays `pending` before it is `succeed` and its
+    /// purchased product (licence) appears (default 2 s; on the sandbox's clock, so a
+    /// [`ManualClock`] controls it; zero settles orders at once).
+    pub fn with_pp_order_processing_time(mut self, d: Duration) -> Self {
+        self.pp_order_processing = d;
         self
     }
 

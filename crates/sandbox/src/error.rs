@@ -34,6 +34,8 @@ pub(crate) enum Code {
     UserAlreadyExists,
     EmailAlreadyExists,
     GroupNotFound,
+    OrderNotFound,
+    ProductNotFound,
     RoleNotFound,
     BuildingNotFound,
     FloorNotFound,
@@ -73,6 +75,8 @@ impl Code {
             Code::UserAlreadyExists => "USER_ALREADY_EXISTS",
             Code::EmailAlreadyExists => "EMAIL_ALREADY_EXISTS",
             Code::GroupNotFound => "GROUP_NOT_FOUND",
+            Code::OrderNotFound => "ORDER_NOT_FOUND",
+            Code::ProductNotFound => "PRODUCT_NOT_FOUND",
             Code::RoleNotFound => "ROLE_NOT_FOUND",
             Code::BuildingNotFound => "BUILDING_NOT_FOUND",
             Code::FloorNotFound => "FLOOR_NOT_FOUND",
@@ -112,6 +116,8 @@ impl Code {
             Code::AccessDenied => 1_000_042,
             Code::NotFound
             | Code::GroupNotFound
+            | Code::OrderNotFound
+            | Code::ProductNotFound
             | Code::RoleNotFound
             | Code::BuildingNotFound
             | Code::FloorNotFound => 1_000_005,

@@ -53,6 +53,10 @@ pub(crate) struct Data {
     /// `(id, code, name)`.
     pub(crate) countries: Vec<(u32, &'static str, &'static str)>,
     pub(crate) next_partner_id: u64,
+    pub(crate) catalog: Vec<super::catalog::CatalogProduct>,
+    pub(crate) orders: Vec<super::orders::OrderRec>,
+    pub(crate) licences: Vec<super::orders::LicenceRec>,
+    pub(crate) next_order_id: u64,
 }
 
 const COUNTRIES: &[(&str, &str)] = &[
@@ -165,6 +169,30 @@ impl Data {
             billing_contacts,
             countries,
             next_partner_id: 3_076_915_454_489_739_300,
+            catalog: super::catalog::seed(),
+            orders: Vec::new(),
+            // One Software Edition (with an activation code) and one Cloud PBX already bought.
+            licences: vec![
+                super::orders::LicenceRec {
+                    product_no: "365800000000PSE1".into(),
+                    product_id: 12,
+                    product_name: "Software PBX".into(),
+                    activation_code: "PSE1-7Q2M-9K4D".into(),
+                    activation_status: "activated",
+                    comment: "Lab".into(),
+                    create_time: 1_700_000_000_000,
+                },
+                super::orders::LicenceRec {
+                    product_no: "3658B4311196XXXX".into(),
+                    product_id: 13,
+                    product_name: "Cloud PBX".into(),
+                    activation_code: String::new(),
+                    activation_status: "activated",
+                    comment: "Yeastar P-Series Cloud PBX".into(),
+                    create_time: 1_700_000_000_000,
+                },
+            ],
+            next_order_id: 3_100_000_000_000_000_000,
         }
     }
 }
