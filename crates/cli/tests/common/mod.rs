@@ -139,13 +139,22 @@ pub struct Sb {
 
 impl Sb {
     pub fn start() -> Self {
+        Self::start_with(SandboxConfig::new())
+    }
+
+    pub fn start_with(config: SandboxConfig) -> Self {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
             .build()
             .unwrap();
-        let sandbox = rt.block_on(Sandbox::start(SandboxConfig::new())).unwrap();
+        let sandbox = rt.block_on(Sandbox::start(config)).unwrap();
         Self { sandbox, rt }
+    }
+
+    /// Runs `f` on the sandbox's runtime (to read its state through an SDK client).
+    pub fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
+        self.rt.block_on(f)
     }
 
     pub fn url(&self) -> String {
