@@ -390,7 +390,10 @@ fn ycm_user_subscription_sends_all_four_totals_and_refuses_fewer() {
     token.assert_calls(0);
     let a = args(None);
     let a: Vec<&str> = a.iter().map(String::as_str).collect();
-    assert_eq!(run_ycm_args(&server, &cache, &a).ok(), json!({"requestId": "sub-1"}));
+    assert_eq!(
+        run_ycm_args(&server, &cache, &a).ok(),
+        json!({"requestId": "sub-1", "time": 1664437503})
+    );
     put.assert_calls(1);
 }
 
