@@ -597,3 +597,53 @@ fn customer_update_keeps_fields_the_cli_does_not_know() {
     get.assert_calls(1);
     put.assert_calls(1);
 }
+
+#[test]
+fn lookups_and_their_tables() {
+    let sb = Sb::start();
+    // Without --region-id: every region's domains, in one request.
+    let domains = ycm(&sb, &["domain", "list"]).ok();
+    assert_eq!(domains.as_array().unwrap().len(), 6, "{domains}");
+    assert_eq!(
+        calls(&sb)[calls(&sb).len() - 2..],
+        [
+            "GET /dm/open_api/v1/cluster/regions",
+            "GET /dm/open_api/v1/cluster/domains?regionIds=1%2C2%2C3%2C4%2C16"
+        ]
+    );
+    let firmware = ycm(&sb, &["firmware", "list"]).ok();
+    assert_eq!(firmware.as_array().unwrap().len(), 2, "{firmware}");
+    assert_eq!(calls(&sb).last().unwrap(), "GET /dm/open_api/v1/firmware?type=pbx");
+
+    // CSV and tables lead with the columns an admin looks for first.
+    let r = ycm(&sb, &["region", "list", "-o", "csv"]);
+    assert_eq!(r.stdout.lines().next(), Some("regionId,region"), "{r:#?}");
+    let r = ycm(&sb, &["firmware", "list", "-o", "csv"]);
+    assert_eq!(r.stdout.lines().nth(1), Some("764,84.8.0.25,1;2;3;4;16"), "{r:#?}");
+    let r = ycm(&sb, &["pbx", "list", "-o", "table"]);
+    let header = r.stdout.lines().find(|l| l.contains("cloudPbxId")).expect("a header");
+    let cols: Vec<&str> = header
+        .split(['│', '┆'])
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    assert_eq!(
+        cols,
+        [
+            "cloudPbxId",
+            "name",
+            "pbxStatus",
+            "activationStatus",
+            "url",
+            "plan",
+            "extensionCapacity",
+            "region"
+        ]
+    );
+    let r = ycm(&sb, &["customer", "list", "-o", "csv"]);
+    assert!(
+        r.stdout
+            .starts_with("customerId,firstName,lastName,company,email,city,"),
+        "{r:#?}"
+    );
+}
