@@ -12,6 +12,9 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use serde::Deserialize;
 use yeastar_transport::Product;
 
+mod ycm;
+pub(crate) use self::ycm::*;
+
 const AFTER_HELP: &str = "\
 Profiles: credentials and hosts per product and tenant in a config file (default \
 $XDG_CONFIG_HOME/yeastar/config.toml, else ~/.config/yeastar/config.toml); see `yeastar profile \
@@ -182,7 +185,7 @@ pub(crate) enum Command {
         after_help = "Example:\n  yeastar pp user list"
     )]
     PartnerPortal(PpCommand),
-    /// Yeastar Central Management: users and subordinates.
+    /// Yeastar Central Management: users, customers, Cloud PBXs.
     #[command(subcommand, after_help = "Example:\n  yeastar ycm user get 13329")]
     Ycm(YcmCommand),
     /// Yeastar Workplace: users and groups.
@@ -441,6 +444,21 @@ pub(crate) enum YcmCommand {
     /// The account's subordinate users.
     #[command(subcommand, after_help = "Example:\n  yeastar ycm subordinate list")]
     Subordinate(YcmSubordinateCommand),
+    /// Customers (the end customers Cloud PBXs are made for).
+    #[command(subcommand, after_help = "Example:\n  yeastar ycm customer list")]
+    Customer(YcmCustomerCommand),
+    /// Cloud PBXs: create (and wait until running), start, stop, resize, customers, delete.
+    #[command(subcommand, after_help = "Example:\n  yeastar ycm pbx status 7715")]
+    Pbx(YcmPbxCommand),
+    /// The regions a Cloud PBX can run in.
+    #[command(subcommand, after_help = "Example:\n  yeastar ycm region list")]
+    Region(YcmRegionCommand),
+    /// The domains of a region.
+    #[command(subcommand, after_help = "Example:\n  yeastar ycm domain list --region-id 3")]
+    Domain(YcmDomainCommand),
+    /// The PBX firmware a new Cloud PBX can run.
+    #[command(subcommand, after_help = "Example:\n  yeastar ycm firmware list")]
+    Firmware(YcmFirmwareCommand),
     /// Checks the credentials; prints an access token.
     #[command(subcommand, after_help = "Example:\n  yeastar ycm auth status")]
     Auth(AuthCommand),

@@ -23,6 +23,21 @@ pub(crate) mod columns {
         &["billingContactId", "emailAddress", "firstName", "lastName", "company"];
     pub(crate) const YCM_USER: &[&str] = &["userId", "email", "firstName", "lastName", "company", "userType"];
     pub(crate) const YCM_SUBORDINATE: &[&str] = &["userId", "userEmail", "userName"];
+    pub(crate) const YCM_CUSTOMER: &[&str] = &["customerId", "firstName", "lastName", "company", "email", "city"];
+    pub(crate) const YCM_PBX: &[&str] = &[
+        "cloudPbxId",
+        "name",
+        "pbxStatus",
+        "activationStatus",
+        "url",
+        "plan",
+        "extensionCapacity",
+        "region",
+    ];
+    pub(crate) const YCM_REGION: &[&str] = &["regionId", "region"];
+    pub(crate) const YCM_DOMAIN: &[&str] = &["regionId", "domainId", "domain"];
+    pub(crate) const YCM_FIRMWARE: &[&str] = &["versionId", "version", "regionIds"];
+    pub(crate) const EMAIL: &[&str] = &["email"];
     pub(crate) const WP_USER: &[&str] = &[
         "memberId",
         "email",

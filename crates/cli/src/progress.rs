@@ -1,10 +1,39 @@
-//! Reading every page of a list, with progress on stderr when stderr is a terminal and more than
-//! one page is read.
+//! Progress on stderr, only when stderr is a terminal and not in CI: reading every page of a
+//! list (when more than one page is read), and a spinner while waiting.
+
+use std::future::Future;
+use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use yeastar_transport::Pages;
 
 use crate::term;
+
+/// Whether progress may be drawn: stderr is a terminal, and `CI` is unset (CI runners that
+/// give a terminal would log every frame).
+fn enabled() -> bool {
+    term::stderr_is_terminal() && std::env::var_os("CI").is_none()
+}
+
+/// Awaits `work` with a spinner saying `message` (and the time elapsed) on stderr, cleared
+/// when done; nothing is drawn where progress is not [`enabled`].
+pub(crate) async fn spin<F: Future>(message: String, work: F) -> F::Output {
+    let spinner = enabled().then(|| {
+        let s = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()).with_style(
+            ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        s.set_message(message);
+        // Ticked from indicatif's own thread: the wait sleeps in between.
+        s.enable_steady_tick(Duration::from_millis(120));
+        s
+    });
+    let output = work.await;
+    if let Some(s) = spinner {
+        s.finish_and_clear();
+    }
+    output
+}
 
 /// Every item of every page. `what` names the items (`users`, `groups`, …).
 pub(crate) async fn collect<T: Send + 'static>(mut pages: Pages<T>, what: &str) -> yeastar_transport::Result<Vec<T>> {
@@ -23,7 +52,7 @@ pub(crate) async fn collect<T: Send + 'static>(mut pages: Pages<T>, what: &str) 
         // After the first page, a bar if the server says more are coming; without a total, a
         // spinner from the second page on.
         let more_known = page.total.is_some_and(|t| t > seen) || page.total_pages.is_some_and(|n| n > pages_read);
-        if bar.is_none() && (more_known || pages_read >= 2) && term::stderr_is_terminal() {
+        if bar.is_none() && (more_known || pages_read >= 2) && enabled() {
             bar = Some(new_bar(page.total, what));
         }
         if let Some(b) = &bar {

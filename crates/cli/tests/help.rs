@@ -69,6 +69,38 @@ fn every_subcommand_help_fits_40_lines_lists_its_own_arguments_first_and_has_an_
     }
 }
 
+/// The YCM onboarding commands of issue 16 exist (and so are walked by the test above).
+#[test]
+fn the_ycm_onboarding_commands_are_there() {
+    let paths = command_paths();
+    let mut expected: Vec<Vec<&str>> = ["list", "get", "create", "update", "delete"]
+        .iter()
+        .map(|v| vec!["ycm", "customer", v])
+        .collect();
+    for v in [
+        "list",
+        "get",
+        "status",
+        "create",
+        "update",
+        "start",
+        "stop",
+        "resize",
+        "delete",
+        "customers",
+        "activation-email",
+        "wait",
+    ] {
+        expected.push(vec!["ycm", "pbx", v]);
+    }
+    for lookup in ["region", "domain", "firmware"] {
+        expected.push(vec!["ycm", lookup, "list"]);
+    }
+    for path in expected {
+        assert!(paths.iter().any(|p| p == &path), "no `yeastar {}`", path.join(" "));
+    }
+}
+
 #[test]
 fn the_top_help_lists_every_global_option_in_full() {
     let r = run(&["--help"]);
@@ -121,7 +153,14 @@ fn completion_scripts_for_every_shell() {
             &r.stdout[..r.stdout.len().min(300)]
         );
         // Deep subcommands and the global options (which complete after any subcommand).
-        for word in ["subscription", "no-token-cache", "client-secret"] {
+        for word in [
+            "subscription",
+            "no-token-cache",
+            "client-secret",
+            "customer",
+            "activation-email",
+            "firmware",
+        ] {
             assert!(r.stdout.contains(word), "{shell}: {word}");
         }
     }

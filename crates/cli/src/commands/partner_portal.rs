@@ -14,7 +14,7 @@ use super::{CliError, CliResult, Ctx};
 use crate::cli::{
     PpBillingCommand, PpCommand, PpCountryCommand, PpCreateArgs, PpEditArgs, PpProfileArgs, PpUserCommand,
 };
-use crate::output::{Output, columns, object};
+use crate::output::{Output, columns, object, written};
 use crate::progress;
 
 pub(crate) async fn run(ctx: &Ctx, command: PpCommand) -> CliResult {
@@ -263,10 +263,7 @@ pub(crate) async fn run_catalog(out: Output, client: &Client, command: PpCatalog
         PpCatalog::Order(PpOrderCommand::Create(args)) => {
             let order = order_request(*args)?;
             let done = client.orders().create(order).await?;
-            out.one(&object([
-                ("id", done.id.map(Into::into)),
-                ("requestId", done.request_id.map(Into::into)),
-            ]))
+            out.one(&written("id", &done))
         }
         PpCatalog::Order(PpOrderCommand::List) => {
             let all = progress::collect(client.orders().list(ListOrders::new()), "orders").await?;

@@ -152,6 +152,11 @@ impl Sb {
         Self { sandbox, rt }
     }
 
+    /// Runs `f` on the sandbox's runtime (to read its state through an SDK client).
+    pub fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
+        self.rt.block_on(f)
+    }
+
     pub fn url(&self) -> String {
         self.sandbox.base_url()
     }

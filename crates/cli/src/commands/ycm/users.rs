@@ -1,74 +1,68 @@
-//! `yeastar ycm …`
+//! `yeastar ycm user …` and `yeastar ycm subordinate …`
 
-use yeastar_transport::{Product, ProductSpec};
 use yeastar_ycm::{
-    Client, CreateUser, DeleteUsers, HighAvailability, ListSubordinates, ListUsers, PbxCreationLimit, ResellerPackage,
-    UpdateSubscription, UpdateUser, Ycm,
+    CreateUser, DeleteUsers, HighAvailability, ListSubordinates, ListUsers, PbxCreationLimit, ResellerPackage,
+    UpdateSubscription, UpdateUser,
 };
 
-use super::{CliError, CliResult, Connection, Ctx};
+use super::client;
 use crate::cli::{
-    PbxLimitArg, YcmCommand, YcmCreateArgs, YcmSubordinateCommand, YcmSubscriptionArgs, YcmUpdateArgs, YcmUserCommand,
+    PbxLimitArg, YcmCreateArgs, YcmSubordinateCommand, YcmSubscriptionArgs, YcmUpdateArgs, YcmUserCommand,
 };
+use crate::commands::{CliError, CliResult, Ctx};
 use crate::output::{columns, written};
 use crate::progress;
 
-pub(crate) async fn run(ctx: &Ctx, command: YcmCommand) -> CliResult {
-    // Requests are built before connecting: a usage error costs no token request.
-    let connect = || -> CliResult<(Connection, Client)> {
-        let conn = ctx.connect(Product::Ycm, ctx.settings(Product::Ycm)?, Ycm::DEFAULT_BASE_URL)?;
-        let client = conn.configure(Client::builder()).build()?;
-        Ok((conn, client))
-    };
-    let client = || connect().map(|(_, c)| c);
+/// `yeastar ycm user …`
+pub(super) async fn user(ctx: &Ctx, command: YcmUserCommand) -> CliResult {
     let out = ctx.out();
     match command {
-        YcmCommand::User(YcmUserCommand::Get { user_id }) => {
-            out.one(&client()?.users().get(user_id).await?)?;
+        YcmUserCommand::Get { user_id } => {
+            out.one(&client(ctx)?.users().get(user_id).await?)?;
         }
-        YcmCommand::User(YcmUserCommand::List { sort }) => {
+        YcmUserCommand::List { sort } => {
             let mut query = ListUsers::new();
             if let Some(sort) = sort {
                 query = query.sort(sort.as_str());
             }
-            let all = progress::collect(client()?.users().list(query), "users").await?;
+            let all = progress::collect(client(ctx)?.users().list(query), "users").await?;
             out.list(&all, columns::YCM_USER)?;
         }
-        YcmCommand::User(YcmUserCommand::Create(args)) => {
+        YcmUserCommand::Create(args) => {
             let req = create_request(args)?;
-            out.one(&written("userId", &client()?.users().create(req).await?))?;
+            out.one(&written("userId", &client(ctx)?.users().create(req).await?))?;
         }
-        YcmCommand::User(YcmUserCommand::Update(args)) => {
+        YcmUserCommand::Update(args) => {
             let req = update_request(args)?;
-            out.one(&written("userId", &client()?.users().update(req).await?))?;
+            out.one(&written("userId", &client(ctx)?.users().update(req).await?))?;
         }
-        YcmCommand::User(YcmUserCommand::Subscription(args)) => {
-            let done = client()?
+        YcmUserCommand::Subscription(args) => {
+            let done = client(ctx)?
                 .users()
                 .update_subscription(subscription_request(args))
                 .await?;
             out.one(&written("userId", &done))?;
         }
-        YcmCommand::User(YcmUserCommand::Delete { user_type, user_ids }) => {
-            out.one(&written(
-                "userId",
-                &client()?.users().delete(DeleteUsers::new(user_type, user_ids)).await?,
-            ))?;
-        }
-        YcmCommand::Subordinate(YcmSubordinateCommand::List { query }) => {
-            let mut q = ListSubordinates::new();
-            if let Some(k) = query {
-                q = q.query(k);
-            }
-            let all = progress::collect(client()?.subordinates().list(q), "subordinates").await?;
-            out.list(&all, columns::YCM_SUBORDINATE)?;
-        }
-        YcmCommand::Auth(cmd) => {
-            let (conn, client) = connect()?;
-            super::auth::run(ctx, &conn, client.transport(), cmd).await?;
+        YcmUserCommand::Delete { user_type, user_ids } => {
+            let done = client(ctx)?
+                .users()
+                .delete(DeleteUsers::new(user_type, user_ids))
+                .await?;
+            out.one(&written("userId", &done))?;
         }
     }
     Ok(())
+}
+
+/// `yeastar ycm subordinate …`
+pub(super) async fn subordinate(ctx: &Ctx, command: YcmSubordinateCommand) -> CliResult {
+    let YcmSubordinateCommand::List { query } = command;
+    let mut q = ListSubordinates::new();
+    if let Some(k) = query {
+        q = q.query(k);
+    }
+    let all = progress::collect(client(ctx)?.subordinates().list(q), "subordinates").await?;
+    ctx.out().list(&all, columns::YCM_SUBORDINATE)
 }
 
 /// All four totals are required by clap: a missing one is a usage error before anything is sent.
