@@ -206,11 +206,13 @@ impl<'a> RawResponse<'a> {
         serde_json::from_slice(self.body).ok()
     }
 
-    /// Whether the body is a JSON object or array: a bare string, number or `true` is a
-    /// proxy's or server's text, never one of the APIs' answers (both decode paths agree).
+    /// Whether the body is a JSON object: every answer of the three APIs (token endpoints
+    /// included) is one. A bare string or number is a proxy's text, and an array must not be
+    /// read as an envelope (serde reads a struct from a sequence, field by field), so both
+    /// decode paths refuse them alike.
     fn looks_like_json(&self) -> bool {
         let first = self.body.iter().find(|b| !b.is_ascii_whitespace());
-        matches!(first, Some(b'{') | Some(b'['))
+        first == Some(&b'{')
     }
 
     /// An [`Error::UnexpectedResponse`] for this response.
