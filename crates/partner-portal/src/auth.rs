@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 use yeastar_transport::reexports::async_trait;
-use yeastar_transport::{ApiError, Endpoint, Error, Grant, Meta, Request, Result, Secret, TokenSet, TokenSource};
+use yeastar_transport::{Endpoint, Error, Grant, Meta, Request, Result, Secret, TokenSet, TokenSource};
 
 use crate::envelope::PpEnvelope;
 
@@ -107,28 +107,15 @@ impl Endpoint for TokenRequest<'_> {
     }
 
     fn output(details: TokenDetails, meta: &Meta<'_>) -> Result<TokenSet> {
-        let Some(token) = details.token.filter(|t| !t.expose().trim().is_empty()) else {
-            return Err(no_token(meta).into());
-        };
-        let set = TokenSet::new(token, details.expires_in.unwrap_or(ACCESS_TOKEN_LIFETIME));
-        Ok(match details.refresh_token {
-            Some(rt) => set.with_refresh_token(rt, Some(REFRESH_TOKEN_LIFETIME)),
-            None => set,
-        })
+        TokenSet::from_answer(
+            meta,
+            details.token,
+            details.expires_in,
+            ACCESS_TOKEN_LIFETIME,
+            details.refresh_token,
+            REFRESH_TOKEN_LIFETIME,
+        )
     }
-}
-
-/// The error of a `success` answer without an access token, with whatever the answer says.
-fn no_token(meta: &Meta<'_>) -> ApiError {
-    let mut e = meta.undocumented_error();
-    // The best-effort reading finds the envelope's `code`, which here says "success".
-    if e.code.as_deref().is_some_and(|c| c.eq_ignore_ascii_case("success")) {
-        e.code = None;
-    }
-    if e.message.is_none() {
-        e = e.with_message("the token endpoint answered without a token");
-    }
-    e
 }
 
 /// `Token_Details`. The tokens become [`Secret`]s as soon as they are read; `Debug` is not

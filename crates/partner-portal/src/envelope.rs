@@ -136,7 +136,7 @@ pub struct PagedList<T> {
     #[serde(default, deserialize_with = "opt_u64")]
     pub page_size: Option<u64>,
     /// `results`: the items of this page (absent or `null` reads as empty).
-    #[serde(default = "Vec::new", deserialize_with = "vec_or_null")]
+    #[serde(default = "Vec::new", deserialize_with = "yeastar_transport::lenient::vec_or_null")]
     pub results: Vec<T>,
     /// `total`: the number of matching items.
     #[serde(default, deserialize_with = "opt_u64")]
@@ -166,15 +166,6 @@ impl<T> From<PagedList<T>> for Page<T> {
             .with_total(p.total.or(p.count))
             .with_total_pages(p.total_page)
     }
-}
-
-/// A list where `null` means empty.
-pub(crate) fn vec_or_null<'de, D, T>(d: D) -> std::result::Result<Vec<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
 }
 
 /// The `result` of an unpaged list (`partner_list`, `billing_contact_list`), whose shape the

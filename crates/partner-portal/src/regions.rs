@@ -8,7 +8,8 @@ use yeastar_transport::lenient::opt_string;
 use yeastar_transport::{Endpoint, ListEndpoint, Meta, Page, Pages, Request, Result};
 
 use crate::client::Client;
-use crate::envelope::{ItemList, PpEnvelope, vec_or_null};
+use crate::envelope::{ItemList, PpEnvelope};
+use yeastar_transport::lenient::vec_or_null;
 
 /// `GET` the region list.
 pub const LIST_REGIONS_PATH: &str = "/product/openapi/instance/v1/region_list";

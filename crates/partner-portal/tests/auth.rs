@@ -336,7 +336,10 @@ async fn a_success_without_a_token_is_a_transient_api_error() {
         };
         assert_eq!((api.status, api.code.as_deref()), (200, None));
         assert_eq!(api.request_id.as_deref(), Some("rq-empty"));
-        assert!(api.message.as_deref().unwrap().contains("without a token"), "{err}");
+        assert!(
+            api.message.as_deref().unwrap().contains("without an access token"),
+            "{err}"
+        );
         assert!(api.raw_body.is_none(), "a token answer is never copied into an error");
     }
     assert_eq!(http.count("/auth/openapi/v1/oauth/token"), 1);

@@ -192,10 +192,17 @@ async fn bad_paging_input_sends_nothing() {
         matches!(&err, Error::InvalidInput { field, .. } if field == "pageNo"),
         "{err}"
     );
-    for bad in [ListCountries::new().page_no(0), ListCountries::new().page_size(0)] {
+    // A listing names the product's own field, as a single page does.
+    for (want, bad) in [
+        ("pageNo", ListCountries::new().page_no(0)),
+        ("pageSize", ListCountries::new().page_size(0)),
+    ] {
         let mut stream = client.countries().list(bad).items();
         let err = stream.next().await.unwrap().unwrap_err();
-        assert!(matches!(&err, Error::InvalidInput { .. }), "{err}");
+        assert!(
+            matches!(&err, Error::InvalidInput { field, .. } if field == want),
+            "{err}"
+        );
         assert!(stream.next().await.is_none(), "the stream ends after the error");
     }
     any.assert_calls_async(0).await;

@@ -121,6 +121,38 @@ impl TokenSet {
         }
     }
 
+    /// The tokens of a token endpoint's successful answer, the same rules for every product:
+    /// a missing or blank access token is an [`Error::Api`] carrying whatever code and message
+    /// the answer has (never a token set with an empty token); a missing or zero lifetime is
+    /// the product's documented `default_lifetime` (a zero lifetime would make the cache ask
+    /// for a new token on every call); a refresh token gets the documented `refresh_lifetime`.
+    pub fn from_answer(
+        meta: &crate::envelope::Meta<'_>,
+        access_token: Option<Secret>,
+        expires_in: Option<Duration>,
+        default_lifetime: Duration,
+        refresh_token: Option<Secret>,
+        refresh_lifetime: Duration,
+    ) -> Result<Self> {
+        let Some(access_token) = access_token.filter(|t| !t.expose().trim().is_empty()) else {
+            let mut e = meta.undocumented_error();
+            // The best-effort reading may find a success marker (Partner Portal's `code`).
+            if e.code.as_deref().is_some_and(|c| c.eq_ignore_ascii_case("success")) {
+                e.code = None;
+            }
+            if e.message.is_none() {
+                e = e.with_message("the token endpoint answered without an access token");
+            }
+            return Err(e.into());
+        };
+        let lifetime = expires_in.filter(|d| !d.is_zero()).unwrap_or(default_lifetime);
+        let set = Self::new(access_token, lifetime);
+        Ok(match refresh_token {
+            Some(rt) => set.with_refresh_token(rt, Some(refresh_lifetime)),
+            None => set,
+        })
+    }
+
     /// Adds a refresh token valid for `lifetime` (the product's documented refresh lifetime).
     pub fn with_refresh_token(mut self, token: impl Into<Secret>, lifetime: Option<Duration>) -> Self {
         let token = token.into();

@@ -589,13 +589,13 @@ impl Client {
         let product = self.product();
         let (first, size) = list.start();
         if first == 0 || size == 0 {
-            let field = if first == 0 { "page" } else { "pageSize" };
-            let message = if first == 0 {
-                "pages are numbered from 1"
-            } else {
-                "a page holds at least 1 item"
+            // The endpoint's own check names the product's field (`pageNo`, `pageNumber`).
+            let error = match list.for_page(first, size).request() {
+                Err(e) => e,
+                Ok(_) if first == 0 => Error::invalid_input("page", "pages are numbered from 1"),
+                Ok(_) => Error::invalid_input("pageSize", "a page holds at least 1 item"),
             };
-            return Pages::failed(product, Error::invalid_input(field, message));
+            return Pages::failed(product, error);
         }
         let client = self.clone();
         Pages::new(product, u64::from(first), u64::from(size), move |page_no| {

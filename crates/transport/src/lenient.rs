@@ -213,6 +213,15 @@ pub fn opt_any_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D
     }))
 }
 
+/// A list where `null` (or, with `#[serde(default)]`, a missing field) means empty.
+pub fn vec_or_null<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+}
+
 /// `Option<bool>` from `true`/`false`, `"true"`/`"false"`, `1`/`0`, `""` (none) or `null`.
 pub fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
     d.deserialize_any(BoolVisitor)

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use yeastar_transport::lenient::opt_u64;
 use yeastar_transport::reexports::async_trait;
 use yeastar_transport::{
-    ApiError, Client, Endpoint, Error, Grant, Meta, PlainJson, Request, Result, Secret, TokenSet, TokenSource,
+    Client, Endpoint, Error, Grant, Meta, PlainJson, Request, Result, Secret, TokenSet, TokenSource,
 };
 
 /// The token endpoint path (new tokens from the client credentials).
@@ -105,28 +105,14 @@ impl Endpoint for TokenRequest<'_> {
     }
 
     fn output(body: TokenBody, meta: &Meta<'_>) -> Result<TokenSet> {
-        let Some(access_token) = body.access_token.filter(|t| !t.expose().trim().is_empty()) else {
-            return Err(no_token(meta).into());
-        };
-        let lifetime = body
-            .expires_in
-            .filter(|s| *s > 0)
-            .map_or(ACCESS_TOKEN_LIFETIME, Duration::from_secs);
-        let mut set = TokenSet::new(access_token, lifetime);
-        if let Some(rt) = body.refresh_token {
-            set = set.with_refresh_token(rt, Some(REFRESH_TOKEN_LIFETIME));
-        }
-        Ok(set)
-    }
-}
-
-/// The error of a 2xx answer without an access token, with whatever code and message it has.
-fn no_token(meta: &Meta<'_>) -> ApiError {
-    let e = meta.undocumented_error();
-    if e.message.is_none() {
-        e.with_message("the token endpoint answered without an access_token")
-    } else {
-        e
+        TokenSet::from_answer(
+            meta,
+            body.access_token,
+            body.expires_in.map(Duration::from_secs),
+            ACCESS_TOKEN_LIFETIME,
+            body.refresh_token,
+            REFRESH_TOKEN_LIFETIME,
+        )
     }
 }
 

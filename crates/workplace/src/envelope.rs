@@ -2,8 +2,8 @@
 
 use std::borrow::Cow;
 
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Deserializer};
 use yeastar_transport::lenient::opt_u64;
 use yeastar_transport::reexports::RawValue;
 use yeastar_transport::{ApiError, Envelope, Error, Meta, Page, Payload, RawResponse, Result, data_or_null};
@@ -135,7 +135,7 @@ pub struct PagedList<T> {
     #[serde(default, deserialize_with = "opt_u64")]
     pub total: Option<u64>,
     /// The items of this page (`list`; absent or `null` reads as empty).
-    #[serde(default = "Vec::new", deserialize_with = "vec_or_null")]
+    #[serde(default = "Vec::new", deserialize_with = "yeastar_transport::lenient::vec_or_null")]
     pub list: Vec<T>,
 }
 
@@ -143,15 +143,6 @@ impl<T> From<PagedList<T>> for Page<T> {
     fn from(p: PagedList<T>) -> Self {
         Page::new(p.list).with_page_no(p.page_no).with_total(p.total)
     }
-}
-
-/// A list where `null` means empty.
-fn vec_or_null<'de, D, T>(d: D) -> std::result::Result<Vec<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
 }
 
 #[cfg(test)]

@@ -166,15 +166,17 @@ async fn validation_errors_send_nothing() {
             "{want}: {err}"
         );
     }
-    // A listing that starts at page 0 fails before reading anything (the transport names
-    // the field itself).
+    // A listing that starts at page 0 fails before reading anything, naming Workplace's field.
     let err = client
         .groups()
         .list(ListGroups::new().page_no(0))
         .try_collect()
         .await
         .unwrap_err();
-    assert!(matches!(&err, Error::InvalidInput { .. }), "{err}");
+    assert!(
+        matches!(&err, Error::InvalidInput { field, .. } if field == "pageNo"),
+        "{err}"
+    );
     assert_eq!(http.requests().len(), 0, "not even a token request");
 }
 

@@ -9,9 +9,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use serde::Deserialize;
-use yeastar_transport::{
-    ApiError, Endpoint, Error, Grant, Meta, PlainJson, Request, Result, Secret, TokenSet, TokenSource,
-};
+use yeastar_transport::{Endpoint, Error, Grant, Meta, PlainJson, Request, Result, Secret, TokenSet, TokenSource};
 
 use yeastar_transport::lenient::opt_u64;
 
@@ -104,29 +102,14 @@ impl Endpoint for TokenRequest<'_> {
     }
 
     fn output(body: TokenBody, meta: &Meta<'_>) -> Result<TokenSet> {
-        let Some(access_token) = body.access_token.filter(|t| !t.expose().is_empty()) else {
-            return Err(no_token(meta).into());
-        };
-        let expires_in = body
-            .expires_in
-            .filter(|s| *s > 0)
-            .map(Duration::from_secs)
-            .unwrap_or(ACCESS_TOKEN_LIFETIME);
-        let mut set = TokenSet::new(access_token, expires_in);
-        if let Some(rt) = body.refresh_token {
-            set = set.with_refresh_token(rt, Some(REFRESH_TOKEN_LIFETIME));
-        }
-        Ok(set)
-    }
-}
-
-/// The error of a 2xx answer without an access token, with whatever code and message it has.
-fn no_token(meta: &Meta<'_>) -> ApiError {
-    let e = meta.undocumented_error();
-    if e.message.is_none() {
-        e.with_message("the token endpoint answered without an access_token")
-    } else {
-        e
+        TokenSet::from_answer(
+            meta,
+            body.access_token,
+            body.expires_in.map(Duration::from_secs),
+            ACCESS_TOKEN_LIFETIME,
+            body.refresh_token,
+            REFRESH_TOKEN_LIFETIME,
+        )
     }
 }
 

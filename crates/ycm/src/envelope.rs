@@ -165,7 +165,7 @@ pub struct PagedList<T> {
     #[serde(default, deserialize_with = "opt_u64")]
     pub total: Option<u64>,
     /// The items of this page (`list`; absent or `null` reads as empty).
-    #[serde(default = "Vec::new", deserialize_with = "vec_or_null")]
+    #[serde(default = "Vec::new", deserialize_with = "yeastar_transport::lenient::vec_or_null")]
     pub list: Vec<T>,
 }
 
@@ -173,15 +173,6 @@ impl<T> From<PagedList<T>> for Page<T> {
     fn from(p: PagedList<T>) -> Self {
         Page::new(p.list).with_page_no(p.page_number).with_total(p.total)
     }
-}
-
-/// A list where `null` means empty.
-pub(crate) fn vec_or_null<'de, D, T>(d: D) -> std::result::Result<Vec<T>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
 }
 
 /// A list of ids given as numbers or numeric strings; `null` or absent is empty.
@@ -329,9 +320,14 @@ mod tests {
         assert_eq!((e.code.as_deref(), e.message.as_deref()), (Some("7"), Some("bad")));
         assert!(e.details.is_some());
         assert!(e.raw_body.as_deref().unwrap().contains("bad"));
-        // JSON of an unexpected shape on an error status.
-        let e = api(open(500, r#"["boom"]"#).unwrap_err());
-        assert_eq!(e.status, 500);
+        // JSON that is not an object (no answer of the API's) on an error status: an
+        // unexpected response that still carries the status and an excerpt.
+        let e = open(500, r#"["boom"]"#).unwrap_err();
+        assert!(
+            matches!(&e, Error::UnexpectedResponse(u) if u.excerpt.contains("boom")),
+            "{e}"
+        );
+        assert_eq!(e.status(), Some(500));
         // HTML: an unexpected response that still carries the status.
         let e = open(502, "<html>Bad Gateway</html>").unwrap_err();
         assert!(matches!(e, Error::UnexpectedResponse(_)), "{e}");

@@ -7,7 +7,8 @@ use yeastar_transport::lenient::{opt_string, opt_u64};
 use yeastar_transport::{Endpoint, Meta, Request, Result};
 
 use crate::client::Client;
-use crate::envelope::{YcmEnvelope, vec_or_null};
+use crate::envelope::YcmEnvelope;
+use yeastar_transport::lenient::vec_or_null;
 
 /// A region (`{regionId, region}`), for [`Placement`](crate::Placement).
 #[non_exhaustive]

@@ -158,7 +158,7 @@ pub struct DidChange {
     #[serde(default, deserialize_with = "opt_string", skip_serializing_if = "Option::is_none")]
     pub sn: Option<String>,
     /// The PBX's current DIDs (`trunkDidInfoList`).
-    #[serde(default, deserialize_with = "crate::envelope::vec_or_null")]
+    #[serde(default, deserialize_with = "yeastar_transport::lenient::vec_or_null")]
     pub trunk_did_info_list: Vec<DidInfo>,
     /// When it happened (`updateTime`, Unix seconds).
     #[serde(default, deserialize_with = "opt_i64", skip_serializing_if = "Option::is_none")]

@@ -118,9 +118,15 @@ async fn list_page_size_defaults_to_fifty_and_is_checked() {
     );
     mock.assert_calls_async(2).await;
     // A page size above 50 or a page 0 is refused before anything is sent.
-    for bad in [ListUsers::new().page_size(500), ListUsers::new().page_number(0)] {
+    for (want, bad) in [
+        ("pageSize", ListUsers::new().page_size(500)),
+        ("pageNumber", ListUsers::new().page_number(0)),
+    ] {
         let err = client.users().list(bad).try_collect().await.unwrap_err();
-        assert!(matches!(err, Error::InvalidInput { .. }), "{err}");
+        assert!(
+            matches!(&err, Error::InvalidInput { field, .. } if field == want),
+            "{err}"
+        );
     }
     mock.assert_calls_async(2).await;
 }

@@ -81,10 +81,10 @@ pub struct ProductOffering {
     #[serde(deserialize_with = "opt_string", skip_serializing_if = "Option::is_none")]
     pub product_name: Option<String>,
     /// The plans (`planList`). \[I\]
-    #[serde(deserialize_with = "crate::envelope::vec_or_null")]
+    #[serde(deserialize_with = "yeastar_transport::lenient::vec_or_null")]
     pub plan_list: Vec<PricingItem>,
     /// The services (add-ons) (`serviceList`). \[I\]
-    #[serde(deserialize_with = "crate::envelope::vec_or_null")]
+    #[serde(deserialize_with = "yeastar_transport::lenient::vec_or_null")]
     pub service_list: Vec<PricingItem>,
 }
 
