@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use yeastar_transport::lenient::opt_u64;
+use yeastar_transport::lenient::{opt_any_text, opt_u64};
 use yeastar_transport::reexports::RawValue;
 use yeastar_transport::{ApiError, Envelope, Error, Meta, Page, Payload, RawResponse, Result, data_or_null};
 
@@ -42,11 +42,12 @@ struct Raw<'a> {
     data: Option<&'a RawValue>,
     #[serde(default)]
     status: Option<String>,
-    #[serde(default)]
+    // Text of any JSON type: an answer is never refused over its request id or messages.
+    #[serde(default, deserialize_with = "opt_any_text")]
     request_id: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_any_text")]
     err_msg: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_any_text")]
     detail_msg: Option<String>,
 }
 
