@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use yeastar_transport::lenient;
-use yeastar_transport::{Endpoint, ListEndpoint, Meta, Page, Pages, Request, Result};
+use yeastar_transport::{Endpoint, Meta, Pages, Request, Result};
 
 use crate::client::Client;
 use crate::envelope::{ItemList, PpEnvelope};
@@ -89,21 +89,7 @@ impl Endpoint for ListBillingContacts {
     }
 }
 
-impl ListEndpoint for ListBillingContacts {
-    type Item = BillingContact;
-
-    fn start(&self) -> (u32, u32) {
-        (1, u32::MAX)
-    }
-
-    fn for_page(&self, _page_no: u32, _page_size: u32) -> Self {
-        *self
-    }
-
-    fn into_page(contacts: Vec<BillingContact>) -> Page<BillingContact> {
-        Page::from(ItemList(contacts))
-    }
-}
+yeastar_transport::list_endpoint!(ListBillingContacts => BillingContact, unpaged);
 
 /// The billing contacts of a [`Client`] (see [`Client::billing_contacts`]).
 #[derive(Clone, Copy)]

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use yeastar_transport::lenient::{opt_i64, opt_string};
-use yeastar_transport::{Endpoint, ListEndpoint, Meta, Page, Pages, Request, Result};
+use yeastar_transport::{Endpoint, Meta, Pages, Request, Result};
 
 use crate::client::Client;
 use crate::envelope::{DEFAULT_PAGE_SIZE, PagedList, PpEnvelope, check_page};
@@ -98,21 +98,7 @@ impl Endpoint for ListCountries {
     }
 }
 
-impl ListEndpoint for ListCountries {
-    type Item = Country;
-
-    fn start(&self) -> (u32, u32) {
-        (self.page_no.unwrap_or(1), self.page_size.unwrap_or(DEFAULT_PAGE_SIZE))
-    }
-
-    fn for_page(&self, page_no: u32, page_size: u32) -> Self {
-        self.clone().page_no(page_no).page_size(page_size)
-    }
-
-    fn into_page(page: CountryPage) -> Page<Country> {
-        page.into()
-    }
-}
+yeastar_transport::list_endpoint!(ListCountries => Country, paged(page_no, page_size, DEFAULT_PAGE_SIZE));
 
 /// The country list of a [`Client`] (see [`Client::countries`]).
 #[derive(Clone, Copy)]

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use yeastar_transport::lenient::opt_string;
-use yeastar_transport::{Endpoint, ListEndpoint, Meta, Page, Pages, Request, Result};
+use yeastar_transport::{Endpoint, Meta, Pages, Request, Result};
 
 use crate::client::Client;
 use crate::envelope::{ItemList, PpEnvelope};
@@ -74,21 +74,7 @@ impl Endpoint for ListRegions {
     }
 }
 
-impl ListEndpoint for ListRegions {
-    type Item = Region;
-
-    fn start(&self) -> (u32, u32) {
-        (1, u32::MAX)
-    }
-
-    fn for_page(&self, _page_no: u32, _page_size: u32) -> Self {
-        *self
-    }
-
-    fn into_page(items: Vec<Region>) -> Page<Region> {
-        Page::from(ItemList(items))
-    }
-}
+yeastar_transport::list_endpoint!(ListRegions => Region, unpaged);
 
 /// The region list of a [`Client`] (see [`Client::regions`]).
 #[derive(Clone, Copy)]

@@ -31,6 +31,57 @@ pub trait ListEndpoint: Endpoint + Clone + 'static {
     fn into_page(output: Self::Output) -> Page<Self::Item>;
 }
 
+/// Implements [`ListEndpoint`] for a list request value, in one of the two shapes the
+/// products use:
+///
+/// - `paged(page_field, size_field, DEFAULT)`: the request's own page-number and page-size
+///   setters (as written by [`setters!`](crate::setters)), the product's default page size, and
+///   an output that converts `Into<Page<Item>>` (the product's paged-list type);
+/// - `unpaged`: one request returns the whole listing (`Vec<Item>` or anything
+///   `Into<Vec<Item>>`), read as a single page that reports its own total.
+///
+/// ```ignore
+/// yeastar_transport::list_endpoint!(ListUsers => User, paged(page_number, page_size, DEFAULT_PAGE_SIZE));
+/// yeastar_transport::list_endpoint!(ListRegions => Region, unpaged);
+/// ```
+#[macro_export]
+macro_rules! list_endpoint {
+    ($ty:ty => $item:ty, paged($page_no:ident, $page_size:ident, $default:expr)) => {
+        impl $crate::ListEndpoint for $ty {
+            type Item = $item;
+
+            fn start(&self) -> (u32, u32) {
+                (self.$page_no.unwrap_or(1), self.$page_size.unwrap_or($default))
+            }
+
+            fn for_page(&self, page_no: u32, page_size: u32) -> Self {
+                self.clone().$page_no(page_no).$page_size(page_size)
+            }
+
+            fn into_page(output: <Self as $crate::Endpoint>::Output) -> $crate::Page<$item> {
+                output.into()
+            }
+        }
+    };
+    ($ty:ty => $item:ty, unpaged) => {
+        impl $crate::ListEndpoint for $ty {
+            type Item = $item;
+
+            fn start(&self) -> (u32, u32) {
+                (1, u32::MAX)
+            }
+
+            fn for_page(&self, _page_no: u32, _page_size: u32) -> Self {
+                self.clone()
+            }
+
+            fn into_page(output: <Self as $crate::Endpoint>::Output) -> $crate::Page<$item> {
+                $crate::Page::whole(output.into())
+            }
+        }
+    };
+}
+
 /// The one rule for page parameters, checked before anything is sent: pages are numbered
 /// from 1, and a page holds 1 to `max_size` items. `page_field`/`size_field` are the API's
 /// names for them (`pageNo`/`pageSize`, `pageNumber`/`pageSize`).
@@ -77,6 +128,13 @@ impl<T> Page<T> {
             total: None,
             total_pages: None,
         }
+    }
+
+    /// A whole, unpaged listing as one page that reports its own total, so that no second page
+    /// is asked for.
+    pub fn whole(items: Vec<T>) -> Self {
+        let total = items.len() as u64;
+        Self::new(items).with_total(Some(total))
     }
 
     /// Sets the page number the server echoed.

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use yeastar_transport::lenient::opt_u64;
-use yeastar_transport::{Endpoint, ListEndpoint, Meta, Page, Pages, Request, Result, WriteResult, validate};
+use yeastar_transport::{Endpoint, Meta, Pages, Request, Result, WriteResult, validate};
 
 use crate::client::Client;
 use crate::envelope::{DEFAULT_PAGE_SIZE, PagedList, WorkplaceEnvelope, check_page};
@@ -101,21 +101,7 @@ impl Endpoint for ListGroups {
     }
 }
 
-impl ListEndpoint for ListGroups {
-    type Item = Group;
-
-    fn start(&self) -> (u32, u32) {
-        (self.page_no.unwrap_or(1), self.page_size.unwrap_or(DEFAULT_PAGE_SIZE))
-    }
-
-    fn for_page(&self, page_no: u32, page_size: u32) -> Self {
-        self.clone().page_no(page_no).page_size(page_size)
-    }
-
-    fn into_page(page: GroupPage) -> Page<Group> {
-        page.into()
-    }
-}
+yeastar_transport::list_endpoint!(ListGroups => Group, paged(page_no, page_size, DEFAULT_PAGE_SIZE));
 
 // ---------------------------------------------------------------------------------------------
 // Writes

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use yeastar_transport::lenient::opt_u64;
-use yeastar_transport::{Endpoint, ListEndpoint, Meta, Page, Pages, Request, Result};
+use yeastar_transport::{Endpoint, Meta, Pages, Request, Result};
 
 use crate::client::Client;
 use crate::envelope::{DEFAULT_PAGE_SIZE, PagedList, YcmEnvelope, check_page};
@@ -73,24 +73,7 @@ impl Endpoint for ListSubordinates {
     }
 }
 
-impl ListEndpoint for ListSubordinates {
-    type Item = Subordinate;
-
-    fn start(&self) -> (u32, u32) {
-        (
-            self.page_number.unwrap_or(1),
-            self.page_size.unwrap_or(DEFAULT_PAGE_SIZE),
-        )
-    }
-
-    fn for_page(&self, page_no: u32, page_size: u32) -> Self {
-        self.clone().page_number(page_no).page_size(page_size)
-    }
-
-    fn into_page(page: SubordinatePage) -> Page<Subordinate> {
-        page.into()
-    }
-}
+yeastar_transport::list_endpoint!(ListSubordinates => Subordinate, paged(page_number, page_size, DEFAULT_PAGE_SIZE));
 
 /// The subordinate users of a [`Client`] (see [`Client::subordinates`]).
 #[derive(Clone, Copy)]

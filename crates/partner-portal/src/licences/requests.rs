@@ -1,6 +1,6 @@
 //! The purchased-product endpoints as request values.
 
-use yeastar_transport::{Endpoint, ListEndpoint, Meta, Page, Request, Result, validate};
+use yeastar_transport::{Endpoint, Meta, Request, Result, validate};
 
 use super::model::{ActivationCode, Licence, LicencePage};
 use crate::envelope::{DEFAULT_PAGE_SIZE, PpEnvelope, check_page};
@@ -67,21 +67,7 @@ impl Endpoint for ListLicences {
     }
 }
 
-impl ListEndpoint for ListLicences {
-    type Item = Licence;
-
-    fn start(&self) -> (u32, u32) {
-        (self.page_no.unwrap_or(1), self.page_size.unwrap_or(DEFAULT_PAGE_SIZE))
-    }
-
-    fn for_page(&self, page_no: u32, page_size: u32) -> Self {
-        self.clone().page_no(page_no).page_size(page_size)
-    }
-
-    fn into_page(page: LicencePage) -> Page<Licence> {
-        page.into()
-    }
-}
+yeastar_transport::list_endpoint!(ListLicences => Licence, paged(page_no, page_size, DEFAULT_PAGE_SIZE));
 
 /// `GET /product/openapi/instance_product/v1/detail?productNo&productId`: one purchased
 /// product, by its SN and product id (both required; a blank SN is refused before sending).

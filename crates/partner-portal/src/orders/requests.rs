@@ -2,9 +2,7 @@
 
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value};
-use yeastar_transport::{
-    ApiError, Endpoint, Error, ListEndpoint, Meta, Page, Product, Request, Result, WriteResult, validate,
-};
+use yeastar_transport::{ApiError, Endpoint, Error, Meta, Product, Request, Result, WriteResult, validate};
 
 use super::model::{OperationType, OrderDetails, OrderPage, ServiceType};
 use crate::envelope::{DEFAULT_PAGE_SIZE, PpEnvelope, check_page};
@@ -468,21 +466,7 @@ impl Endpoint for ListOrders {
     }
 }
 
-impl ListEndpoint for ListOrders {
-    type Item = super::model::Order;
-
-    fn start(&self) -> (u32, u32) {
-        (self.page_no.unwrap_or(1), self.page_size.unwrap_or(DEFAULT_PAGE_SIZE))
-    }
-
-    fn for_page(&self, page_no: u32, page_size: u32) -> Self {
-        self.clone().page_no(page_no).page_size(page_size)
-    }
-
-    fn into_page(page: OrderPage) -> Page<super::model::Order> {
-        page.into()
-    }
-}
+yeastar_transport::list_endpoint!(ListOrders => super::model::Order, paged(page_no, page_size, DEFAULT_PAGE_SIZE));
 
 /// `GET /order/openapi/order/v1/get/{id}`: one order, by its unique id or its order number
 /// (the API types the path value Long: it must be digits, checked before sending).

@@ -1,6 +1,6 @@
 //! The purchase (pricing) endpoints as request values.
 
-use yeastar_transport::{Endpoint, Error, ListEndpoint, Meta, Page, Request, Result, validate};
+use yeastar_transport::{Endpoint, Error, Meta, Request, Result, validate};
 
 use super::model::{PlanInfo, Product, ProductOffering, PurchaseType};
 use crate::envelope::{ItemList, PpEnvelope};
@@ -60,21 +60,7 @@ impl Endpoint for ListProducts {
     }
 }
 
-impl ListEndpoint for ListProducts {
-    type Item = Product;
-
-    fn start(&self) -> (u32, u32) {
-        (1, u32::MAX)
-    }
-
-    fn for_page(&self, _page_no: u32, _page_size: u32) -> Self {
-        *self
-    }
-
-    fn into_page(items: Vec<Product>) -> Page<Product> {
-        Page::from(ItemList(items))
-    }
-}
+yeastar_transport::list_endpoint!(ListProducts => Product, unpaged);
 
 // ---------------------------------------------------------------------------------------------
 // Plans and services of a product

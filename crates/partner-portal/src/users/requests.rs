@@ -2,9 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use yeastar_transport::lenient::opt_bool;
-use yeastar_transport::{
-    ApiError, Endpoint, Error, ListEndpoint, Meta, Page, Product, Request, Result, WriteResult, validate,
-};
+use yeastar_transport::{ApiError, Endpoint, Error, Meta, Product, Request, Result, WriteResult, validate};
 
 use super::model::{TaxType, User, UserType};
 use crate::envelope::{ItemList, PpEnvelope};
@@ -91,21 +89,7 @@ impl Endpoint for ListUsers {
     }
 }
 
-impl ListEndpoint for ListUsers {
-    type Item = User;
-
-    fn start(&self) -> (u32, u32) {
-        (1, u32::MAX)
-    }
-
-    fn for_page(&self, _page_no: u32, _page_size: u32) -> Self {
-        *self
-    }
-
-    fn into_page(users: Vec<User>) -> Page<User> {
-        Page::from(ItemList(users))
-    }
-}
+yeastar_transport::list_endpoint!(ListUsers => User, unpaged);
 
 // ---------------------------------------------------------------------------------------------
 // Create and edit

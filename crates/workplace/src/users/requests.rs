@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use yeastar_transport::lenient::opt_u64;
-use yeastar_transport::{Endpoint, Error, ListEndpoint, Meta, Page, Request, Result, WriteResult, validate};
+use yeastar_transport::{Endpoint, Error, Meta, Request, Result, WriteResult, validate};
 
 use super::model::{Role, User, UserIds, UserPage};
 use crate::envelope::{DEFAULT_PAGE_SIZE, WorkplaceEnvelope, check_page};
@@ -113,21 +113,7 @@ impl Endpoint for ListUsers {
     }
 }
 
-impl ListEndpoint for ListUsers {
-    type Item = User;
-
-    fn start(&self) -> (u32, u32) {
-        (self.page_no.unwrap_or(1), self.page_size.unwrap_or(DEFAULT_PAGE_SIZE))
-    }
-
-    fn for_page(&self, page_no: u32, page_size: u32) -> Self {
-        self.clone().page_no(page_no).page_size(page_size)
-    }
-
-    fn into_page(page: UserPage) -> Page<User> {
-        page.into()
-    }
-}
+yeastar_transport::list_endpoint!(ListUsers => User, paged(page_no, page_size, DEFAULT_PAGE_SIZE));
 
 // ---------------------------------------------------------------------------------------------
 // Create a user

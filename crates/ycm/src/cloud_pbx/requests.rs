@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use yeastar_transport::lenient::{opt_string, opt_u64};
-use yeastar_transport::{Endpoint, Error, ListEndpoint, Meta, Page, Request, Result, WriteResult, validate};
+use yeastar_transport::{Endpoint, Error, Meta, Request, Result, WriteResult, validate};
 
 use super::model::{ActivationInfo, CloudPbx, CloudPbxPage, PbxStatusInfo, PbxType, Plan, Toggle, TrunkDidRelation};
 use crate::envelope::{DEFAULT_PAGE_SIZE, Sort, YcmEnvelope, check_page, u64_vec};
@@ -101,24 +101,7 @@ impl Endpoint for ListCloudPbxs {
     }
 }
 
-impl ListEndpoint for ListCloudPbxs {
-    type Item = CloudPbx;
-
-    fn start(&self) -> (u32, u32) {
-        (
-            self.page_number.unwrap_or(1),
-            self.page_size.unwrap_or(DEFAULT_PAGE_SIZE),
-        )
-    }
-
-    fn for_page(&self, page_no: u32, page_size: u32) -> Self {
-        self.clone().page_number(page_no).page_size(page_size)
-    }
-
-    fn into_page(page: CloudPbxPage) -> Page<CloudPbx> {
-        page.into()
-    }
-}
+yeastar_transport::list_endpoint!(ListCloudPbxs => CloudPbx, paged(page_number, page_size, DEFAULT_PAGE_SIZE));
 
 /// Declares a GET of one PBX resource: `$name { cloud_pbx_id }` at `$path`, answering `$data`
 /// as `$out` through `$map`.

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use yeastar_transport::lenient::opt_u64;
-use yeastar_transport::{Endpoint, Error, ListEndpoint, Meta, Page, Request, Result, WriteResult, validate};
+use yeastar_transport::{Endpoint, Error, Meta, Request, Result, WriteResult, validate};
 
 use super::model::{Customer, CustomerPage};
 use crate::envelope::{DEFAULT_PAGE_SIZE, Sort, YcmEnvelope, check_page};
@@ -94,24 +94,7 @@ impl Endpoint for ListCustomers {
     }
 }
 
-impl ListEndpoint for ListCustomers {
-    type Item = Customer;
-
-    fn start(&self) -> (u32, u32) {
-        (
-            self.page_number.unwrap_or(1),
-            self.page_size.unwrap_or(DEFAULT_PAGE_SIZE),
-        )
-    }
-
-    fn for_page(&self, page_no: u32, page_size: u32) -> Self {
-        self.clone().page_number(page_no).page_size(page_size)
-    }
-
-    fn into_page(page: CustomerPage) -> Page<Customer> {
-        page.into()
-    }
-}
+yeastar_transport::list_endpoint!(ListCustomers => Customer, paged(page_number, page_size, DEFAULT_PAGE_SIZE));
 
 // ---------------------------------------------------------------------------------------------
 // Create a customer

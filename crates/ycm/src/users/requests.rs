@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use yeastar_transport::lenient::opt_u64;
-use yeastar_transport::{Endpoint, Error, ListEndpoint, Meta, Page, Request, Result, WriteResult, validate};
+use yeastar_transport::{Endpoint, Error, Meta, Request, Result, WriteResult, validate};
 
 use super::model::{
     HighAvailability, PbxCreationLimit, ResellerPackage, TwoFactorAuthentication, User, UserPage, UserType,
@@ -88,24 +88,7 @@ impl Endpoint for ListUsers {
     }
 }
 
-impl ListEndpoint for ListUsers {
-    type Item = User;
-
-    fn start(&self) -> (u32, u32) {
-        (
-            self.page_number.unwrap_or(1),
-            self.page_size.unwrap_or(DEFAULT_PAGE_SIZE),
-        )
-    }
-
-    fn for_page(&self, page_no: u32, page_size: u32) -> Self {
-        self.clone().page_number(page_no).page_size(page_size)
-    }
-
-    fn into_page(page: UserPage) -> Page<User> {
-        page.into()
-    }
-}
+yeastar_transport::list_endpoint!(ListUsers => User, paged(page_number, page_size, DEFAULT_PAGE_SIZE));
 
 // ---------------------------------------------------------------------------------------------
 // Create a user
