@@ -164,6 +164,38 @@ impl TokenSet {
     }
 }
 
+/// The OAuth-style token answer `{access_token, refresh_token, expires_in}` (YCM and Workplace
+/// answer in this shape). Tokens go straight into [`Secret`]s, whose `Debug` is redacted.
+#[derive(Debug, serde::Deserialize)]
+#[non_exhaustive]
+pub struct OAuthTokenAnswer {
+    #[serde(default)]
+    access_token: Option<Secret>,
+    #[serde(default)]
+    refresh_token: Option<Secret>,
+    #[serde(default, deserialize_with = "crate::lenient::opt_u64")]
+    expires_in: Option<u64>,
+}
+
+impl OAuthTokenAnswer {
+    /// The token set, by [`TokenSet::from_answer`]'s rules.
+    pub fn into_token_set(
+        self,
+        meta: &crate::envelope::Meta<'_>,
+        default_lifetime: Duration,
+        refresh_lifetime: Duration,
+    ) -> Result<TokenSet> {
+        TokenSet::from_answer(
+            meta,
+            self.access_token,
+            self.expires_in.map(Duration::from_secs),
+            default_lifetime,
+            self.refresh_token,
+            refresh_lifetime,
+        )
+    }
+}
+
 /// A product's token endpoint. Each product crate implements it once; the client's token cache
 /// decides when to call it. Implementations send their request through `client` (with
 /// [`Request::unauthenticated`](crate::Request::unauthenticated) and

@@ -39,7 +39,9 @@ pub mod test_util;
 pub mod validate;
 mod write;
 
-pub use crate::auth::{AccessToken, Credentials, Grant, StoredTokens, TokenSet, TokenSource, TokenStore};
+pub use crate::auth::{
+    AccessToken, Credentials, Grant, OAuthTokenAnswer, StoredTokens, TokenSet, TokenSource, TokenStore,
+};
 pub use crate::client::{Client, ClientBuilder, Config, DEFAULT_MAX_BODY_BYTES, DEFAULT_USER_AGENT, Timeouts};
 pub use crate::envelope::{Envelope, Meta, Payload, PlainJson, RawResponse, data_or_null};
 pub use crate::error::{

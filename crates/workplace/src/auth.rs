@@ -8,11 +8,9 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::Deserialize;
-use yeastar_transport::lenient::opt_u64;
 use yeastar_transport::reexports::async_trait;
 use yeastar_transport::{
-    Client, Endpoint, Error, Grant, Meta, PlainJson, Request, Result, Secret, TokenSet, TokenSource,
+    Client, Endpoint, Error, Grant, Meta, OAuthTokenAnswer, PlainJson, Request, Result, TokenSet, TokenSource,
 };
 
 /// The token endpoint path (new tokens from the client credentials).
@@ -75,7 +73,7 @@ impl fmt::Debug for TokenRequest<'_> {
 
 impl Endpoint for TokenRequest<'_> {
     type Envelope = PlainJson;
-    type Data = TokenBody;
+    type Data = OAuthTokenAnswer;
     type Output = TokenSet;
 
     fn request(&self) -> Result<Request> {
@@ -104,32 +102,15 @@ impl Endpoint for TokenRequest<'_> {
         Ok(request.unauthenticated().sensitive().idempotent(true))
     }
 
-    fn output(body: TokenBody, meta: &Meta<'_>) -> Result<TokenSet> {
-        TokenSet::from_answer(
-            meta,
-            body.access_token,
-            body.expires_in.map(Duration::from_secs),
-            ACCESS_TOKEN_LIFETIME,
-            body.refresh_token,
-            REFRESH_TOKEN_LIFETIME,
-        )
+    fn output(answer: OAuthTokenAnswer, meta: &Meta<'_>) -> Result<TokenSet> {
+        answer.into_token_set(meta, ACCESS_TOKEN_LIFETIME, REFRESH_TOKEN_LIFETIME)
     }
-}
-
-/// The token answer. Tokens go straight into [`Secret`]s; `Debug` is not derived.
-#[derive(Deserialize)]
-pub(crate) struct TokenBody {
-    #[serde(default)]
-    access_token: Option<Secret>,
-    #[serde(default)]
-    refresh_token: Option<Secret>,
-    #[serde(default, deserialize_with = "opt_u64")]
-    expires_in: Option<u64>,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use yeastar_transport::Secret;
 
     #[test]
     fn requests_are_sensitive_forms_and_debug_hides_the_secrets() {
