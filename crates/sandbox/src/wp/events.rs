@@ -62,10 +62,13 @@ fn event_types(headers: &HeaderMap, body: &Bytes) -> Result<Vec<String>, ApiErr>
     };
     let mut types: Vec<String> = Vec::new();
     for item in items {
-        let t = item
-            .as_str()
-            .filter(|t| EVENT_TYPES.contains(t))
-            .ok_or_else(|| ApiErr::invalid("eventTypes", "oneof", format!("eventTypes: {item} is not a valid event type")))?;
+        let t = item.as_str().filter(|t| EVENT_TYPES.contains(t)).ok_or_else(|| {
+            ApiErr::invalid(
+                "eventTypes",
+                "oneof",
+                format!("eventTypes: {item} is not a valid event type"),
+            )
+        })?;
         if !types.iter().any(|s| s == t) {
             types.push(t.to_owned());
         }
