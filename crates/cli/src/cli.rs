@@ -188,7 +188,7 @@ pub(crate) enum Command {
     /// Yeastar Central Management: users, customers, Cloud PBXs.
     #[command(subcommand, after_help = "Example:\n  yeastar ycm user get 13329")]
     Ycm(YcmCommand),
-    /// Yeastar Workplace: users and groups.
+    /// Yeastar Workplace: users, groups, event subscription.
     #[command(visible_alias = "wp", subcommand, after_help = "Example:\n  yeastar wp group list")]
     Workplace(WpCommand),
     /// Profiles: credentials and hosts per product and tenant, in the config file.
@@ -683,6 +683,9 @@ pub(crate) enum WpCommand {
     /// User groups.
     #[command(subcommand, after_help = "Example:\n  yeastar wp group list")]
     Group(WpGroupCommand),
+    /// Event subscription: events go to the Callback URI set in the admin portal.
+    #[command(subcommand, after_help = "Example:\n  yeastar wp event subscribe --all")]
+    Event(WpEventCommand),
     /// Checks the credentials; prints an access token.
     #[command(subcommand, after_help = "Example:\n  yeastar wp auth status")]
     Auth(AuthCommand),
@@ -828,6 +831,34 @@ pub(crate) enum WpGroupCommand {
         /// The group id.
         group_id: u64,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum WpEventCommand {
+    /// Subscribes to events. Workplace POSTs them to the Callback URI set in its admin portal
+    /// (Integration > API > Settings). Workplace has no call that lists subscriptions.
+    #[command(
+        after_help = "Examples:\n  yeastar wp event subscribe --event-type MEETING_CREATED --event-type MEETING_DELETED\n  \
+        yeastar wp event subscribe --all"
+    )]
+    Subscribe {
+        /// An event type (repeat for several): MEETING_CREATED, MEETING_UPDATED, MEETING_DELETED,
+        /// MEETING_REACHED_START_TIME, MEETING_CHECKED_IN, MEETING_CHECKED_OUT, MEETING_EXTENDED,
+        /// MEETING_REACHED_END_TIME.
+        #[arg(
+            long = "event-type",
+            value_name = "TYPE",
+            required_unless_present = "all",
+            conflicts_with = "all"
+        )]
+        event_types: Vec<String>,
+        /// Every event.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Cancels every event subscription.
+    #[command(after_help = "Example:\n  yeastar wp event cancel")]
+    Cancel,
 }
 
 // ------------------------------------------------------------------------------------------------

@@ -723,3 +723,79 @@ fn usage_errors_exit_2_and_help_exits_0() {
     }
     assert_eq!(run(&["--version"]).code, 0);
 }
+
+#[test]
+fn workplace_event_commands() {
+    let sb = Sb::start();
+    let done = sb
+        .run(
+            P::Wp,
+            &[
+                "wp",
+                "event",
+                "subscribe",
+                "--event-type",
+                "MEETING_CREATED",
+                "--event-type",
+                "MEETING_UPDATED",
+            ],
+        )
+        .ok();
+    assert!(done["requestId"].is_string(), "{done}");
+    assert_eq!(done["eventTypes"], json!(["MEETING_CREATED", "MEETING_UPDATED"]));
+    let call = sb.last_call();
+    assert_eq!(
+        (call.method.as_str(), call.path.as_str()),
+        ("POST", "/services/openapi/v1.0/integration/subscribe")
+    );
+    assert_eq!(
+        call.json().unwrap(),
+        json!({"eventTypes": ["MEETING_CREATED", "MEETING_UPDATED"]})
+    );
+    assert_eq!(
+        sb.sandbox.workplace_subscription(),
+        Some(vec!["MEETING_CREATED".into(), "MEETING_UPDATED".into()])
+    );
+
+    assert_eq!(
+        sb.run(P::Wp, &["wp", "event", "subscribe", "--all"]).ok()["eventTypes"],
+        json!(["ALL"])
+    );
+    assert_eq!(sb.last_call().json().unwrap(), json!({"eventTypes": ["ALL"]}));
+    assert_eq!(sb.sandbox.workplace_subscription(), Some(vec!["ALL".into()]));
+
+    let done = sb.run(P::Wp, &["wp", "event", "cancel"]).ok();
+    assert!(done["requestId"].is_string(), "{done}");
+    let call = sb.last_call();
+    assert_eq!(
+        (call.method.as_str(), call.path.as_str()),
+        ("DELETE", "/services/openapi/v1.0/integration/cancel_subscribe")
+    );
+    assert_eq!(sb.sandbox.workplace_subscription(), None);
+
+    // Refused before anything is sent: no type, a misspelt type, ALL with others, both flags.
+    sb.clear();
+    sb.run(P::Wp, &["wp", "event", "subscribe"]).fails(2);
+    let r = sb.run(P::Wp, &["wp", "event", "subscribe", "--event-type", "meeting_created"]);
+    r.fails(2);
+    assert!(r.stderr.contains("eventTypes"), "{r:#?}");
+    sb.run(
+        P::Wp,
+        &[
+            "wp",
+            "event",
+            "subscribe",
+            "--event-type",
+            "ALL",
+            "--event-type",
+            "MEETING_CREATED",
+        ],
+    )
+    .fails(2);
+    sb.run(
+        P::Wp,
+        &["wp", "event", "subscribe", "--all", "--event-type", "MEETING_CREATED"],
+    )
+    .fails(2);
+    assert!(sb.sandbox.journal().is_empty(), "{:?}", sb.sandbox.journal());
+}

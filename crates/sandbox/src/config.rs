@@ -116,6 +116,8 @@ pub struct SandboxConfig {
     pub(crate) ycm_starting: Duration,
     pub(crate) ycm_create_answers_id: bool,
     pub(crate) ycm_webhook: Option<YcmWebhook>,
+    pub(crate) wp_callback_uri: Option<String>,
+    pub(crate) wp_webhook_retry_interval: Duration,
     pub(crate) pp_order_processing: Duration,
 }
 
@@ -163,6 +165,8 @@ impl Default for SandboxConfig {
             ycm_starting: Duration::from_secs(1),
             ycm_create_answers_id: true,
             ycm_webhook: None,
+            wp_callback_uri: None,
+            wp_webhook_retry_interval: Duration::from_secs(1),
             pp_order_processing: Duration::from_secs(2),
         }
     }
@@ -287,6 +291,23 @@ impl SandboxConfig {
             url: url.into(),
             secret: secret.into(),
         });
+        self
+    }
+
+    /// The Workplace **Callback URI** (set in Workplace's admin portal, Integration > API >
+    /// Settings; there is no API for it): where the sandbox POSTs the Workplace events a
+    /// subscription asks for (see [`Sandbox::emit_workplace_event`](crate::Sandbox::emit_workplace_event)).
+    /// Default: none, so events go nowhere.
+    pub fn with_wp_callback_uri(mut self, url: impl Into<String>) -> Self {
+        self.wp_callback_uri = Some(url.into());
+        self
+    }
+
+    /// The first wait before a failed Workplace event is sent again (default 1 s). Workplace
+    /// resends a failed event 3 more times "at increasing intervals" (undocumented): the
+    /// sandbox waits this interval, then twice it, then four times it.
+    pub fn with_wp_webhook_retry_interval(mut self, interval: Duration) -> Self {
+        self.wp_webhook_retry_interval = interval;
         self
     }
 

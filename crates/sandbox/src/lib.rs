@@ -44,6 +44,7 @@
 //! | WP | `POST /services/openapi/v1.0/authentication/get_token`, `…/refresh_token` |
 //! | WP | `GET …/user/user_list`, `…/user_detail/{memberId}`, `POST …/user_create`, `PUT …/user_update`, `DELETE …/user_remove/{memberId}` |
 //! | WP | `GET …/user/group_list`, `…/group_detail/{groupId}`, `POST …/group_create`, `PUT …/group_update`, `DELETE …/group_delete/{groupId}` |
+//! | WP | `POST /services/openapi/v1.0/integration/subscribe`, `DELETE …/integration/cancel_subscribe` |
 //!
 //! The route tables live in `src/pp/mod.rs`, `src/ycm/mod.rs` and `src/wp/mod.rs`, with one
 //! module per resource beside them (to add an endpoint: a route there, a handler in the
@@ -65,6 +66,11 @@
 //! - YCM webhooks ([`SandboxConfig::with_ycm_webhook`]): "PCE Capacity Change" on Cloud PBX
 //!   creation and resize, "PCE DID Change" on DID bindings and deletion, POSTed as JSON arrays
 //!   signed with `X-Signature` = Base64(HMAC-SHA256(body, secret)).
+//! - Workplace events: subscriptions through the API, the Callback URI of the admin portal in
+//!   [`SandboxConfig::with_wp_callback_uri`], meeting events made to happen with
+//!   [`Sandbox::emit_workplace_event`] (the sandbox has no meetings) and the Test button's
+//!   `WEBHOOK_TEST` with [`Sandbox::test_workplace_webhook`]; deliveries are retried 3 times
+//!   like Workplace's ([`WpDelivery`]).
 //!
 //! # The Cloud PBX lifecycle
 //!
@@ -147,6 +153,7 @@ pub use fault::{EchoedSecret, Fault, FaultRule, Faults, NoTokenBody};
 pub use http::Method;
 pub use journal::JournalEntry;
 pub use server::{Sandbox, serve};
+pub use wp::events::WpDelivery;
 
 /// Demo client id of the Partner Portal API.
 pub const DEMO_PP_CLIENT_ID: &str = "pp-demo-client";

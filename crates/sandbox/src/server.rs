@@ -19,6 +19,7 @@ use crate::fault::Faults;
 use crate::journal::JournalEntry;
 use crate::listener::{ConnMeta, SandboxListener};
 use crate::middleware::front_door;
+use crate::wp::events::WpDelivery;
 use crate::{pp, wp, ycm};
 
 /// Every route of the three products, and the answers for unknown paths (404) and wrong
@@ -88,6 +89,10 @@ async fn run(
 ///   trunk or PBX are 1000004; `search` matches the name, SN or URL; a running PBX may be
 ///   deleted; the assigned-DID list has no repeated ids (the doc example has some); the DID
 ///   event of a deleted PBX lists the DIDs it had; webhook `modifier` is `leo@yeastar.com`.
+/// - Workplace events: a new subscription replaces the previous one; `eventTypes` values other
+///   than the nine documented ones are `PARAMETER_VALIDATION_FAILED`; subscribing needs no
+///   Callback URI (events then go nowhere); `WEBHOOK_TEST` carries an empty `data`; retries
+///   wait 1 s, 2 s, 4 s by default.
 /// - Wrong client credentials: HTTP 401; bad or expired refresh token: HTTP 400. A wrong
 ///   `Content-Type`: HTTP 415 (JSON writes need `application/json`; token endpoints
 ///   `application/x-www-form-urlencoded`, and PP also `multipart/form-data`).
@@ -179,6 +184,46 @@ impl Sandbox {
         let mut db = self.app.db();
         db.ycm_blocked.clear();
         db.ycm_failures.clear();
+    }
+
+    /// The Workplace event types subscribed to through `integration/subscribe` (`["ALL"]` for
+    /// every event, as an absent, `null` or empty `eventTypes` also means), or `None` before a
+    /// subscription and after `cancel_subscribe`.
+    pub fn workplace_subscription(&self) -> Option<Vec<String>> {
+        self.app.wp_subscription()
+    }
+
+    /// Makes a Workplace event happen. The sandbox has no meetings, so tests say which event
+    /// (`MEETING_CREATED`, …; any string) and its `data`; the sandbox wraps it as Workplace
+    /// does (`{eventId, eventCreatedTime, eventVersion: "1.0", eventType, data}`) and, if the
+    /// type is subscribed to and a Callback URI is set
+    /// ([`SandboxConfig::with_wp_callback_uri`]), POSTs it there as JSON.
+    ///
+    /// Like Workplace, a delivery that does not get `200 OK` is sent again up to 3 more times,
+    /// at increasing intervals ([`SandboxConfig::with_wp_webhook_retry_interval`]), with the
+    /// same `eventId`. Completes when the event is delivered or given up, and says which.
+    ///
+    /// ```no_run
+    /// # async fn demo(sandbox: yeastar_sandbox::Sandbox) {
+    /// use serde_json::json;
+    /// let outcome = sandbox
+    ///     .emit_workplace_event(
+    ///         "MEETING_DELETED",
+    ///         json!({"roomId": 2808, "roomName": "Meeting Room 4", "meetingId": "WzEsNzY0NzYsMCwxNjkwNTMzOTAwLDBd"}),
+    ///     )
+    ///     .await;
+    /// println!("{outcome:?}");
+    /// # }
+    /// ```
+    pub async fn emit_workplace_event(&self, event_type: &str, data: serde_json::Value) -> WpDelivery {
+        self.app.wp_emit(event_type, data, false).await
+    }
+
+    /// The admin portal's **Test** button next to the Callback URI: sends a `WEBHOOK_TEST`
+    /// event, subscribed or not. Its payload is undocumented; the sandbox sends the shape of
+    /// the other events with an empty `data`.
+    pub async fn test_workplace_webhook(&self) -> WpDelivery {
+        self.app.wp_emit("WEBHOOK_TEST", serde_json::json!({}), true).await
     }
 
     /// Makes every access token issued so far expire now (their refresh tokens keep working),

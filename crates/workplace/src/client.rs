@@ -7,6 +7,7 @@ use yeastar_transport::{ErrorCodes, Product, ProductSpec, TokenSource};
 
 use crate::auth::WorkplaceTokenSource;
 use crate::envelope::WorkplaceEnvelope;
+use crate::events::Events;
 use crate::groups::Groups;
 use crate::users::Users;
 
@@ -115,5 +116,10 @@ impl Client {
     /// User groups: get, list, create, update, delete.
     pub fn groups(&self) -> Groups<'_> {
         Groups::new(self)
+    }
+
+    /// Event subscription: subscribe, cancel (the events themselves: [`crate::webhooks`]).
+    pub fn events(&self) -> Events<'_> {
+        Events::new(self)
     }
 }

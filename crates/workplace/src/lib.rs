@@ -1,5 +1,5 @@
 //! Typed client for the [Yeastar Workplace OpenAPI](https://help.yeastar.com/en/workplace/developer-guide/):
-//! access tokens, users and user groups.
+//! access tokens, users, user groups, and event subscriptions with their webhooks.
 //!
 //! ```no_run
 //! use yeastar_workplace::{Client, Credentials, ListUsers, Region};
@@ -74,10 +74,19 @@
 //! | `POST /services/openapi/v1.0/user/group_create` | [`Groups::create`] | [`CreateGroup`] |
 //! | `PUT /services/openapi/v1.0/user/group_update` | [`Groups::update`] | [`UpdateGroup`] |
 //! | `DELETE /services/openapi/v1.0/user/group_delete/{groupId}` | [`Groups::delete`] | [`DeleteGroup`] |
+//! | `POST /services/openapi/v1.0/integration/subscribe` | [`Events::subscribe`] | [`Subscribe`] |
+//! | `DELETE /services/openapi/v1.0/integration/cancel_subscribe` | [`Events::cancel`] | [`CancelSubscription`] |
+//!
+//! # Events
+//!
+//! Workplace POSTs meeting events (`MEETING_CREATED`, …) to the Callback URI set in its admin
+//! portal, once subscribed through [`Events::subscribe`]; [`webhooks`] reads them (the same
+//! names as YCM's webhooks). See [`events`].
 
 mod auth;
 mod client;
 mod envelope;
+pub mod events;
 pub mod groups;
 mod image;
 pub mod users;
@@ -87,6 +96,9 @@ pub use crate::auth::{
 };
 pub use crate::client::{Client, ClientBuilder, ClientBuilderExt, ERROR_CODES, Region, Workplace};
 pub use crate::envelope::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PagedList, WorkplaceEnvelope};
+pub use crate::events::{
+    CancelSubscription, EventType, Events, MeetingData, MeetingEvent, Subscribe, WebhookEvent, webhooks,
+};
 pub use crate::groups::{CreateGroup, DeleteGroup, GetGroup, Group, GroupPage, Groups, ListGroups, UpdateGroup};
 pub use crate::image::{Image, ImageFormat, MAX_IMAGE_BYTES};
 pub use crate::users::{

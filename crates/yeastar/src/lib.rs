@@ -6,7 +6,7 @@
 //! |---|---|---|
 //! | `partner-portal` | [`partner_portal`] | Yeastar Partner Portal: a partner's subordinate users (customers) |
 //! | `ycm` | [`ycm`] | Yeastar Central Management: users, resellers, cloud PBXs |
-//! | `workplace` | [`workplace`] | Yeastar Workplace: users, groups |
+//! | `workplace` | [`workplace`] | Yeastar Workplace: users, groups, event subscription and webhooks |
 //! | `bulk` | [`bulk`] | bulk import and export of users, for the products enabled alongside |
 //!
 //! Turning a feature off removes that product crate from the build entirely. The types every

@@ -5,12 +5,14 @@ use std::path::Path;
 
 use yeastar_transport::Product;
 use yeastar_workplace::{
-    Client, ClientBuilderExt, CreateGroup, CreateUser, Image, ListGroups, ListUsers, MAX_IMAGE_BYTES, Region, Role,
-    UpdateGroup, UpdateUser,
+    Client, ClientBuilderExt, CreateGroup, CreateUser, EventType, Image, ListGroups, ListUsers, MAX_IMAGE_BYTES,
+    Region, Role, Subscribe, UpdateGroup, UpdateUser,
 };
 
 use super::{CliError, CliResult, Connection, Ctx};
-use crate::cli::{RegionArg, WpCommand, WpCreateArgs, WpGroupCommand, WpOptionalArgs, WpUpdateArgs, WpUserCommand};
+use crate::cli::{
+    RegionArg, WpCommand, WpCreateArgs, WpEventCommand, WpGroupCommand, WpOptionalArgs, WpUpdateArgs, WpUserCommand,
+};
 use crate::output::{columns, written};
 use crate::progress;
 use crate::term;
@@ -69,6 +71,24 @@ pub(crate) async fn run(ctx: &Ctx, command: WpCommand) -> CliResult {
         }
         WpCommand::Group(WpGroupCommand::Delete { group_id }) => {
             out.one(&written("groupId", &client()?.groups().delete(group_id).await?))?;
+        }
+        WpCommand::Event(WpEventCommand::Subscribe { event_types, all }) => {
+            let req = if all {
+                Subscribe::all()
+            } else {
+                Subscribe::to(event_types.into_iter().map(EventType::from))
+            };
+            // The SDK's checks (an unknown spelling, ALL with others) run before connecting.
+            yeastar_transport::Endpoint::request(&req)?;
+            let types: Vec<&str> = req.event_types().iter().map(EventType::as_str).collect();
+            let mut shown = written("requestId", &client()?.events().subscribe(req.clone()).await?);
+            if let serde_json::Value::Object(map) = &mut shown {
+                map.insert("eventTypes".into(), serde_json::json!(types));
+            }
+            out.one(&shown)?;
+        }
+        WpCommand::Event(WpEventCommand::Cancel) => {
+            out.one(&written("requestId", &client()?.events().cancel().await?))?;
         }
         WpCommand::Auth(cmd) => {
             let (conn, client) = connect()?;

@@ -60,6 +60,9 @@ pub(crate) struct Data {
     pub(crate) next_member_id: u64,
     pub(crate) next_user_id: u64,
     pub(crate) next_group_id: u64,
+    /// The event types subscribed to (`integration/subscribe`), `["ALL"]` for every event;
+    /// `None` before a subscription or after a cancellation.
+    pub(crate) subscription: Option<Vec<String>>,
 }
 
 impl Data {
@@ -110,6 +113,7 @@ impl Data {
             next_member_id: 54200,
             next_user_id: 2_871_964_560_412_737_600,
             next_group_id: 1_000_200,
+            subscription: None,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Yeastar Workplace: `/services/openapi/v1.0/…`.
 
 pub(crate) mod data;
+pub(crate) mod events;
 mod groups;
 mod users;
 
@@ -40,6 +41,11 @@ pub(crate) fn routes(app: &Arc<App>) -> Router<Arc<App>> {
         .route(
             "/services/openapi/v1.0/user/group_delete/{groupId}",
             delete(groups::delete),
+        )
+        .route("/services/openapi/v1.0/integration/subscribe", post(events::subscribe))
+        .route(
+            "/services/openapi/v1.0/integration/cancel_subscribe",
+            delete(events::cancel),
         )
         .route_layer(from_fn_with_state(Guarded::new(app, Product::Workplace), guard));
     Router::new()
