@@ -1594,3 +1594,21 @@ fn the_worst_paging_servers_are_bounded_with_the_default_cap() {
         started.elapsed()
     );
 }
+
+/// Found by `mutated_examples`: an envelope sent as a JSON array was read by the fast path
+/// (serde reads a struct from an array, by position) but refused by the tolerant path. Every
+/// decoder now gives one answer for it, whichever path reads it.
+#[test]
+fn an_array_is_never_read_as_an_envelope() {
+    let tally = Tally::default();
+    for body in [
+        r#"[" success ","D",{"data":62106969913575105451469,"roleName":6420177346864371184,"lastName":"failed"}]"#,
+        r#"["success","","r",{"email":"a@b.c"},200]"#,
+        r#"[{"userId":1},"r","Success",1]"#,
+        r#"[{"memberId":1},"Success","r"]"#,
+    ] {
+        for t in targets() {
+            run_one(&t, 200, body.as_bytes(), &tally).unwrap();
+        }
+    }
+}
