@@ -73,31 +73,74 @@ async fn five_bad_secrets_do_not_block() {
     ycm(&sb).users().get(13329).await.unwrap();
 }
 
+/// How long the token endpoint takes to answer in the race below: long enough that every one
+/// of the 25 calls has started, and is waiting, before any refusal is known.
+const SLOW_TOKEN: std::time::Duration = std::time::Duration::from_millis(400);
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fifty_calls_with_a_wrong_secret_make_one_token_request_and_never_block() {
+    use std::sync::Arc;
+    use std::time::Instant;
+    use yeastar_sandbox::{Fault, FaultRule, Product};
+
     let sb = sandbox().await;
+    // The first (and only) token request is slow, so that all 25 racing calls start while it
+    // is in flight: none of them may know the secret was refused.
+    sb.faults()
+        .push(FaultRule::token_endpoint(Product::Ycm).sequence([Fault::Delay(SLOW_TOKEN)]));
     let client = ycm_builder_with_secret(&sb, WRONG).build().unwrap();
-    // 25 calls one after the other, then 25 at once, all through one client.
+    let barrier = Arc::new(tokio::sync::Barrier::new(25));
+    let t0 = Instant::now();
+    let racing: Vec<_> = (0..25)
+        .map(|i| {
+            let (client, barrier) = (client.clone(), barrier.clone());
+            tokio::spawn(async move {
+                barrier.wait().await;
+                let started = t0.elapsed();
+                let result = if i % 2 == 0 {
+                    client.users().get(13329).await.map(drop)
+                } else {
+                    client
+                        .users()
+                        .list(yeastar::ycm::ListUsers::new())
+                        .try_collect()
+                        .await
+                        .map(drop)
+                };
+                (started, t0.elapsed(), result)
+            })
+        })
+        .collect();
+    let mut runs = Vec::new();
+    for r in join_all(racing).await {
+        runs.push(r.expect("no call panics"));
+    }
+    // Every call started before the slow token answer came, i.e. before the refusal was known,
+    // and ended after it: they all waited for the one flight.
+    let first_end = runs.iter().map(|(_, end, _)| *end).min().unwrap();
+    let last_start = runs.iter().map(|(start, _, _)| *start).max().unwrap();
+    assert!(
+        last_start < first_end,
+        "all 25 calls started (last at {last_start:?}) before the first ended ({first_end:?})"
+    );
+    for (start, end, result) in runs {
+        assert!(
+            end - start >= SLOW_TOKEN / 2,
+            "{start:?}..{end:?}: did not wait for the flight"
+        );
+        assert_rejected(&result.unwrap_err(), 401);
+    }
+    assert_eq!(
+        client.transport().token_requests(),
+        1,
+        "25 racing calls, one token request"
+    );
+    assert_eq!(token_requests(&sb), 1, "the sandbox saw exactly one token request");
+    assert_eq!(sb.faults().active(), 0, "the slow answer was the first token request");
+
+    // 25 more, one after the other, through the same client: the refusal is remembered.
     for _ in 0..25 {
         assert_rejected(&client.users().get(13329).await.unwrap_err(), 401);
-    }
-    let concurrent = (0..25).map(|i| {
-        let client = client.clone();
-        async move {
-            if i % 2 == 0 {
-                client.users().get(13329).await.map(drop)
-            } else {
-                client
-                    .users()
-                    .list(yeastar::ycm::ListUsers::new())
-                    .try_collect()
-                    .await
-                    .map(drop)
-            }
-        }
-    });
-    for r in join_all(concurrent).await {
-        assert_rejected(&r.unwrap_err(), 401);
     }
     assert_eq!(client.transport().token_requests(), 1);
     assert_eq!(token_requests(&sb), 1, "exactly one token request for 50 calls");

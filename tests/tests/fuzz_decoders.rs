@@ -5,7 +5,10 @@
 //! sources (whose decoders are private, so they are driven end to end through a
 //! `ScriptedHttp` client) are fed arbitrary bytes, truncated doc examples, doc examples with
 //! values replaced by other types / nulls / huge numbers, arbitrary JSON, deep nesting and
-//! huge bodies.
+//! huge bodies. The `Pages` stream of each product (Partner Portal countries, YCM users,
+//! Workplace users) is driven end to end against a scripted server with hostile page metadata
+//! (issue 12, item 9): counts of `u64::MAX`, 0, negative, strings, missing; lists longer or
+//! shorter than declared; the same page repeated.
 //!
 //! Property: no panic, no stack overflow; the answer is `Ok(value)` or a clear
 //! `Decode` / `UnexpectedResponse` / `Api` error (token paths: also `Auth`, and `Config` for a
@@ -1184,4 +1187,428 @@ fn ycm_token_answers() {
 #[test]
 fn workplace_token_answers() {
     token_answers(TokenProduct::Wp);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Paging (issue 12, item 9): hostile page metadata through the real `Pages` stream of each
+// product, against a scripted server
+
+/// The paged list of each product driven here: Partner Portal countries
+/// (`result{pageNo, pageSize, total, count, totalPage, results}`), YCM users
+/// (`data{pageNumber, pageSize, total, list}`) and Workplace users (`data{pageNo, pageSize,
+/// total, list}`).
+#[derive(Clone, Copy, Debug)]
+enum PagedProduct {
+    Pp,
+    Ycm,
+    Wp,
+}
+
+const PAGED: [PagedProduct; 3] = [PagedProduct::Pp, PagedProduct::Ycm, PagedProduct::Wp];
+
+/// The page size the stream asks for.
+const PAGE_SIZE: u64 = 3;
+/// The cap on pages set on the fuzzed streams (`Pages::max_pages`), so that a case costs at
+/// most this many requests; the default cap is checked separately.
+const FUZZ_MAX_PAGES: u64 = 12;
+
+/// Hostile metadata values: absent (`None`), null, zero, negative, huge, fractional, strings,
+/// other types.
+fn hostile_meta() -> impl Strategy<Value = Option<Value>> {
+    // Numbers the paging arithmetic must survive (absent, zero, small, huge)...
+    let numbers: Vec<Option<Value>> = vec![
+        None,
+        Some(serde_json::json!(0)),
+        Some(serde_json::json!(1)),
+        Some(serde_json::json!(2)),
+        Some(serde_json::json!(3)),
+        Some(serde_json::json!(7)),
+        Some(serde_json::json!(u32::MAX)),
+        Some(serde_json::json!(u64::MAX - 1)),
+        Some(serde_json::json!(u64::MAX)),
+        Some(serde_json::json!("7")),
+        Some(serde_json::json!("18446744073709551615")),
+    ];
+    // ...and values that are not a count at all (a clear `Decode`, or ignored when lenient).
+    let wrong: Vec<Option<Value>> = vec![
+        Some(Value::Null),
+        Some(serde_json::json!(-1)),
+        Some(serde_json::json!(i64::MIN)),
+        Some(serde_json::json!(1.5)),
+        Some(serde_json::json!(1e30)),
+        Some(serde_json::json!("-1")),
+        Some(serde_json::json!("abc")),
+        Some(serde_json::json!("")),
+        Some(serde_json::json!(true)),
+        Some(serde_json::json!([])),
+        Some(serde_json::json!({})),
+    ];
+    prop_oneof![6 => prop::sample::select(numbers), 1 => prop::sample::select(wrong)]
+}
+
+/// How the page number is echoed.
+#[derive(Clone, Debug)]
+enum Echo {
+    /// Not at all.
+    Absent,
+    /// The page asked for.
+    Asked,
+    /// Always this value (`1`: the same page repeated).
+    Fixed(Option<Value>),
+    /// The page asked for plus this (a server that skips or goes back).
+    Shifted(i64),
+}
+
+#[derive(Clone, Debug)]
+enum ListShape {
+    /// A list of this many items per page, cycled (shorter, equal to or longer than the page
+    /// size; 0 ends the listing).
+    Lengths(Vec<usize>),
+    /// `null` where the list goes.
+    Null,
+    /// No list field.
+    Missing,
+    /// Not a list (a number, a string, an object).
+    NotAList(Value),
+}
+
+#[derive(Clone, Debug)]
+struct PageScript {
+    total: Option<Value>,
+    count: Option<Value>,
+    total_page: Option<Value>,
+    page_size: Option<Value>,
+    echo: Echo,
+    list: ListShape,
+}
+
+fn page_script() -> impl Strategy<Value = PageScript> {
+    let echo = prop_oneof![
+        1 => Just(Echo::Absent),
+        2 => Just(Echo::Asked),
+        1 => hostile_meta().prop_map(Echo::Fixed),
+        1 => (-2i64..=2).prop_map(Echo::Shifted),
+    ];
+    let list = prop_oneof![
+        6 => prop::collection::vec(
+            prop_oneof![Just(0usize), Just(PAGE_SIZE as usize), 1..(2 * PAGE_SIZE as usize + 2)],
+            1..5
+        )
+        .prop_map(ListShape::Lengths),
+        1 => Just(ListShape::Null),
+        1 => Just(ListShape::Missing),
+        1 => prop_oneof![
+            Just(serde_json::json!(3)),
+            Just(serde_json::json!("list")),
+            Just(serde_json::json!({"a": 1}))
+        ]
+        .prop_map(ListShape::NotAList),
+    ];
+    (
+        hostile_meta(),
+        hostile_meta(),
+        hostile_meta(),
+        hostile_meta(),
+        echo,
+        list,
+    )
+        .prop_map(|(total, count, total_page, page_size, echo, list)| PageScript {
+            total,
+            count,
+            total_page,
+            page_size,
+            echo,
+            list,
+        })
+}
+
+impl PagedProduct {
+    fn path(self) -> &'static str {
+        match self {
+            PagedProduct::Pp => "/user/openapi/area/v1/page",
+            PagedProduct::Ycm => "/dm/open_api/v2/users",
+            PagedProduct::Wp => "/services/openapi/v1.0/user/user_list",
+        }
+    }
+
+    fn page_param(self) -> &'static str {
+        match self {
+            PagedProduct::Ycm => "pageNumber",
+            _ => "pageNo",
+        }
+    }
+
+    fn item(self, i: u64) -> Value {
+        match self {
+            PagedProduct::Pp => serde_json::json!({"id": i, "code": "TD", "name": "Chad"}),
+            PagedProduct::Ycm => serde_json::json!({"userId": i, "userType": "Reseller"}),
+            PagedProduct::Wp => serde_json::json!({"memberId": i, "roleName": "User"}),
+        }
+    }
+
+    /// The answer to a request for page `asked` (the `n`-th request of the case).
+    fn answer(self, s: &PageScript, asked: u64, n: usize) -> String {
+        let mut data = serde_json::Map::new();
+        let mut put = |k: &str, v: &Option<Value>| {
+            if let Some(v) = v {
+                data.insert(k.to_owned(), v.clone());
+            }
+        };
+        let echo = match &s.echo {
+            Echo::Absent => None,
+            Echo::Asked => Some(serde_json::json!(asked)),
+            Echo::Fixed(v) => v.clone(),
+            Echo::Shifted(d) => Some(serde_json::json!(asked as i64 + d)),
+        };
+        put(self.page_param(), &echo);
+        put("pageSize", &s.page_size);
+        put("total", &s.total);
+        if let PagedProduct::Pp = self {
+            put("count", &s.count);
+            put("totalPage", &s.total_page);
+        }
+        let list_key = if let PagedProduct::Pp = self { "results" } else { "list" };
+        match &s.list {
+            ListShape::Lengths(lens) => {
+                let len = lens[n % lens.len()] as u64;
+                let items: Vec<Value> = (0..len).map(|i| self.item(asked * 100 + i)).collect();
+                data.insert(list_key.to_owned(), Value::Array(items));
+            }
+            ListShape::Null => {
+                data.insert(list_key.to_owned(), Value::Null);
+            }
+            ListShape::Missing => {}
+            ListShape::NotAList(v) => {
+                data.insert(list_key.to_owned(), v.clone());
+            }
+        }
+        let data = Value::Object(data);
+        match self {
+            PagedProduct::Pp => serde_json::json!({"code": "success", "detailMessage": "", "requestId": "r", "result": data, "status": 200}),
+            PagedProduct::Ycm => serde_json::json!({"data": data, "requestId": "r", "status": "Success", "time": 1}),
+            PagedProduct::Wp => serde_json::json!({"data": data, "status": "Success", "requestId": "r"}),
+        }
+        .to_string()
+    }
+
+    /// A scripted server answering `script` for this product's list; counts the page requests.
+    fn server(self, script: PageScript) -> (Arc<ScriptedHttp>, Arc<AtomicU64>) {
+        let requests = Arc::new(AtomicU64::new(0));
+        let seen = requests.clone();
+        let http = Arc::new(ScriptedHttp::new(move |req| {
+            assert_eq!(req.uri.path(), self.path(), "only the list is requested");
+            let n = seen.fetch_add(1, Ordering::Relaxed) as usize;
+            let query = req.uri.query().unwrap_or_default();
+            let asked = query
+                .split('&')
+                .find_map(|kv| kv.strip_prefix(self.page_param()).and_then(|v| v.strip_prefix('=')))
+                .and_then(|v| v.parse::<u64>().ok())
+                .expect("every page request names its page");
+            assert!(
+                query.contains(&format!("pageSize={PAGE_SIZE}")),
+                "the page size asked for is the caller's: {query}"
+            );
+            Reply::json(200, self.answer(&script, asked, n))
+        }));
+        (http, requests)
+    }
+
+    /// Reads the whole listing through the product's real `Pages` stream (items), with
+    /// `max_pages` when given (else the default cap).
+    async fn collect(self, http: Arc<ScriptedHttp>, max_pages: Option<u64>) -> yeastar::Result<usize> {
+        let credentials = Credentials::access_token("fuzz-access-token");
+        let base = "https://fuzz.example";
+        let retry = RetryPolicy::disabled();
+        let size = PAGE_SIZE as u32;
+        macro_rules! drain {
+            ($pages:expr) => {{
+                let pages = $pages;
+                let pages = match max_pages {
+                    Some(n) => pages.max_pages(n),
+                    None => pages,
+                };
+                pages.try_collect().await.map(|v| v.len())
+            }};
+        }
+        match self {
+            PagedProduct::Pp => {
+                let c = pp::Client::builder()
+                    .base_url(base)
+                    .credentials(credentials)
+                    .retry(retry)
+                    .http_client(http)
+                    .build()?;
+                drain!(c.countries().list(pp::countries::ListCountries::new().page_size(size)))
+            }
+            PagedProduct::Ycm => {
+                let c = ycm::Client::builder()
+                    .base_url(base)
+                    .credentials(credentials)
+                    .retry(retry)
+                    .http_client(http)
+                    .build()?;
+                drain!(c.users().list(ycm::ListUsers::new().page_size(size)))
+            }
+            PagedProduct::Wp => {
+                let c = wp::Client::builder()
+                    .base_url(base)
+                    .credentials(credentials)
+                    .retry(retry)
+                    .http_client(http)
+                    .build()?;
+                drain!(c.users().list(wp::ListUsers::new().page_size(size)))
+            }
+        }
+    }
+}
+
+/// Hostile page metadata never panics, never makes an endless stream (at most the cap's number
+/// of page requests), and ends in the items read or a clear `Paging` / `Decode` error.
+#[test]
+fn hostile_page_metadata_through_every_products_pages() {
+    let started = Instant::now();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (ok, paging, decode, requests_total, max_requests) = (
+        AtomicU64::new(0),
+        AtomicU64::new(0),
+        AtomicU64::new(0),
+        AtomicU64::new(0),
+        AtomicU64::new(0),
+    );
+    let strategy = (0..PAGED.len(), page_script());
+    runner(cases(30))
+        .run(&strategy, |(p, script)| {
+            let product = PAGED[p];
+            let (http, requests) = product.server(script.clone());
+            let outcome = rt.block_on(product.collect(http, Some(FUZZ_MAX_PAGES)));
+            let sent = requests.load(Ordering::Relaxed);
+            requests_total.fetch_add(sent, Ordering::Relaxed);
+            max_requests.fetch_max(sent, Ordering::Relaxed);
+            prop_assert!(sent >= 1, "{product:?}: the first page is always asked for");
+            prop_assert!(
+                sent <= FUZZ_MAX_PAGES,
+                "{product:?}: {sent} page requests (cap {FUZZ_MAX_PAGES}) for {script:?}"
+            );
+            match &outcome {
+                Ok(items) => {
+                    ok.fetch_add(1, Ordering::Relaxed);
+                    prop_assert!(*items as u64 <= sent * (2 * PAGE_SIZE + 1), "{items} items");
+                }
+                Err(e @ Error::Paging { .. }) => {
+                    paging.fetch_add(1, Ordering::Relaxed);
+                    let shown = e.to_string();
+                    prop_assert!(!shown.trim().is_empty() && shown.len() < MAX_DISPLAY, "{shown}");
+                }
+                Err(e @ Error::Decode(_)) => {
+                    decode.fetch_add(1, Ordering::Relaxed);
+                    check_error(e, &[], false)?;
+                }
+                Err(e) => prop_assert!(false, "{product:?}: {e:?} for {script:?}"),
+            }
+            Ok(())
+        })
+        .unwrap();
+    let g = |a: &AtomicU64| a.load(Ordering::Relaxed);
+    eprintln!(
+        "[fuzz] hostile page metadata through Pages (PP countries, YCM users, Workplace users): {} cases in {:.1?} \
+         (ok {}, paging {}, decode {}); page requests {} in all, at most {} in one case (cap {FUZZ_MAX_PAGES})",
+        g(&ok) + g(&paging) + g(&decode),
+        started.elapsed(),
+        g(&ok),
+        g(&paging),
+        g(&decode),
+        g(&requests_total),
+        g(&max_requests),
+    );
+    assert!(
+        g(&ok) > 0 && g(&paging) > 0 && g(&decode) > 0,
+        "every outcome is reached"
+    );
+}
+
+/// The worst servers, deterministically, with the DEFAULT cap (no `max_pages` set by the
+/// caller): a declared total of `u64::MAX` with full pages and no page echo ends with
+/// `Error::Paging` after exactly `DEFAULT_MAX_PAGES` requests; the same page repeated (echoing
+/// page 1) ends at the second request; a list longer than declared, a short page, and a total
+/// of 0 end at once.
+#[test]
+fn the_worst_paging_servers_are_bounded_with_the_default_cap() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let full = ListShape::Lengths(vec![PAGE_SIZE as usize]);
+    let script = |total: Option<Value>, echo: Echo, list: ListShape| PageScript {
+        total,
+        count: None,
+        total_page: None,
+        page_size: Some(serde_json::json!(PAGE_SIZE)),
+        echo,
+        list,
+    };
+    for product in PAGED {
+        // The same page, again and again, echoed as page 1.
+        let (http, requests) = product.server(script(
+            Some(serde_json::json!(u64::MAX)),
+            Echo::Fixed(Some(serde_json::json!(1))),
+            full.clone(),
+        ));
+        let e = rt.block_on(product.collect(http, None)).unwrap_err();
+        assert!(
+            matches!(&e, Error::Paging { message, .. } if message.contains("asked for page 2")),
+            "{product:?}: {e}"
+        );
+        assert_eq!(requests.load(Ordering::Relaxed), 2, "{product:?}");
+        // More items than declared: the declared total ends the listing.
+        let (http, requests) = product.server(script(
+            Some(serde_json::json!(4)),
+            Echo::Asked,
+            ListShape::Lengths(vec![2 * PAGE_SIZE as usize]),
+        ));
+        assert_eq!(
+            rt.block_on(product.collect(http, None)).unwrap(),
+            2 * PAGE_SIZE as usize
+        );
+        assert_eq!(requests.load(Ordering::Relaxed), 1, "{product:?}");
+        // A total of 0 with items: the items are kept, nothing more is asked for.
+        let (http, requests) = product.server(script(Some(serde_json::json!(0)), Echo::Asked, full.clone()));
+        assert_eq!(rt.block_on(product.collect(http, None)).unwrap(), PAGE_SIZE as usize);
+        assert_eq!(requests.load(Ordering::Relaxed), 1, "{product:?}");
+    }
+    // u64::MAX items announced, pages full and unnumbered: the default cap ends it.
+    let started = Instant::now();
+    let (http, requests) = PagedProduct::Ycm.server(script(Some(serde_json::json!(u64::MAX)), Echo::Absent, full));
+    let e = rt.block_on(PagedProduct::Ycm.collect(http, None)).unwrap_err();
+    assert!(matches!(&e, Error::Paging { .. }), "{e}");
+    assert_eq!(
+        requests.load(Ordering::Relaxed),
+        yeastar_transport::DEFAULT_MAX_PAGES,
+        "{e}"
+    );
+    eprintln!(
+        "[fuzz] total u64::MAX, full unnumbered pages: {} requests with the default cap in {:.1?}: {e}",
+        requests.load(Ordering::Relaxed),
+        started.elapsed()
+    );
+}
+
+/// Found by `mutated_examples`: an envelope sent as a JSON array was read by the fast path
+/// (serde reads a struct from an array, by position) but refused by the tolerant path. Every
+/// decoder now gives one answer for it, whichever path reads it.
+#[test]
+fn an_array_is_never_read_as_an_envelope() {
+    let tally = Tally::default();
+    for body in [
+        r#"[" success ","D",{"data":62106969913575105451469,"roleName":6420177346864371184,"lastName":"failed"}]"#,
+        r#"["success","","r",{"email":"a@b.c"},200]"#,
+        r#"[{"userId":1},"r","Success",1]"#,
+        r#"[{"memberId":1},"Success","r"]"#,
+    ] {
+        for t in targets() {
+            run_one(&t, 200, body.as_bytes(), &tally).unwrap();
+        }
+    }
 }

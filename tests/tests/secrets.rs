@@ -16,11 +16,13 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use serde_json::json;
+
 use yeastar::partner_portal as pp;
 use yeastar::workplace as wp;
 use yeastar::ycm;
 use yeastar::{Credentials, Error, RetryPolicy};
-use yeastar_sandbox::{Fault, FaultRule, Method, Sandbox, SandboxConfig};
+use yeastar_sandbox::{EchoedSecret, Fault, FaultRule, Method, Sandbox, SandboxConfig};
 use yeastar_transport::test_util::{RecordedRequest, Reply, ScriptedHttp};
 use yeastar_transport::{Grant, Request, Secret, StoredTokens, TokenSet, TokenStore};
 
@@ -230,22 +232,24 @@ fn token_answer(p: P, access: &str, refresh: &str) -> Reply {
     )
 }
 
-/// A refusal that echoes `echo` (a secret the server was sent) in a field the SDK could show.
+/// A token endpoint's refusal that echoes `echo` (a secret the server was sent) in EVERY field
+/// the SDK reads from a token endpoint's error: Partner Portal `code`, `detailMessage`,
+/// `requestId` and `result`; YCM (plain OAuth JSON, read best effort) `errcode`, `errmsg`,
+/// `error`, `error_description`, `requestId` and `data`; Workplace `errMsg`, `detailMsg` and
+/// `requestId`.
 fn token_refusal(p: P, status: u16, echo: &str) -> Reply {
-    Reply::json(
-        status,
-        match p {
-            P::Pp => format!(
-                r#"{{"code":"invalid_client","detailMessage":"refused","requestId":"tok","result":{{"echo":"{echo}"}},"status":{status}}}"#
-            ),
-            P::Ycm => {
-                format!(r#"{{"error":"invalid_client","error_description":"Bad client credentials","echo":"{echo}"}}"#)
-            }
-            P::Wp => {
-                format!(r#"{{"status":"Failed","errMsg":"INVALID_CLIENT","detailMsg":"refused","echo":"{echo}"}}"#)
-            }
-        },
-    )
+    let text = format!("Bad client credentials or refresh token: {echo}");
+    let body = match p {
+        P::Pp => {
+            json!({"code": echo, "detailMessage": text, "requestId": echo, "result": {"message": text}, "status": status})
+        }
+        P::Ycm => json!({
+            "status": "Failed", "errcode": echo, "errmsg": text, "requestId": echo, "data": {"errmsg": text},
+            "error": echo, "error_description": text
+        }),
+        P::Wp => json!({"status": "Failed", "errMsg": echo, "detailMsg": text, "requestId": echo}),
+    };
+    Reply::json(status, body.to_string())
 }
 
 fn api_ok(p: P) -> Reply {
@@ -263,27 +267,22 @@ fn api_ok(p: P) -> Reply {
     )
 }
 
-fn api_error(p: P, status: u16) -> Reply {
-    if status != 401 {
-        return Reply::json(
-            status,
-            format!(r#"{{"status":"Failed","errMsg":"BUSY","code":"busy","requestId":"r{status}"}}"#),
-        );
-    }
-    Reply::json(
-        status,
-        match p {
-            P::Pp => format!(
-                r#"{{"code":"token_expired","detailMessage":"token expired","requestId":"r{status}","status":{status}}}"#
-            ),
-            P::Ycm => format!(
-                r#"{{"status":"Failed","errcode":"E{status}","errmsg":"Access token expired","requestId":"r{status}"}}"#
-            ),
-            P::Wp => format!(
-                r#"{{"status":"Failed","errMsg":"INVALID_TOKEN","detailMsg":"token invalid","requestId":"r{status}"}}"#
-            ),
-        },
-    )
+/// An API error that echoes `echo` (the bearer token the call carried) in every field the SDK
+/// reads from the product's error envelope: Partner Portal `code`, `detailMessage`, `requestId`
+/// and `result` (details); YCM `errcode`, `errmsg`, `requestId` and `data` (details; the raw
+/// body is kept too); Workplace `errMsg`, `detailMsg` and `requestId`.
+fn api_error(p: P, status: u16, echo: &str) -> Reply {
+    let text = format!("Invalid access token: {echo}");
+    let body = match p {
+        P::Pp => {
+            json!({"code": echo, "detailMessage": text, "requestId": echo, "result": {"message": text}, "status": status})
+        }
+        P::Ycm => {
+            json!({"status": "Failed", "errcode": echo, "errmsg": text, "requestId": echo, "time": 1, "data": {"errmsg": text}})
+        }
+        P::Wp => json!({"status": "Failed", "errMsg": echo, "detailMsg": text, "requestId": echo}),
+    };
+    Reply::json(status, body.to_string())
 }
 
 fn is_refresh(p: P, req: &RecordedRequest) -> bool {
@@ -320,24 +319,26 @@ fn scripted(p: P, k: &Known) -> ScriptedHttp {
             }
             st.0 += 1;
             return match st.0 {
-                1 => Reply::json(503, r#"{"status":"Failed","errMsg":"BUSY"}"#),
+                // A busy gateway quoting the form it was sent (not JSON: an excerpt at most).
+                1 => Reply::raw(503, format!("busy; request was client_secret={}", k.good_secret)),
                 2 => token_answer(p, &k.access[0], &k.refresh[0]),
                 _ => token_answer(p, &k.access[2], &k.refresh[2]),
             };
         }
         let auth = req.header("authorization").unwrap_or_default().to_owned();
-        if auth == format!("Bearer {}", k.access[1]) {
+        let sent = auth.strip_prefix("Bearer ").unwrap_or_default();
+        if sent == k.access[1] {
             st.1 += 1;
             return match st.1 {
-                1 => api_error(p, 503),
+                1 => api_error(p, 503, sent),
                 2 => api_ok(p),
-                _ => api_error(p, 401),
+                _ => api_error(p, 401, sent),
             };
         }
-        if auth == format!("Bearer {}", k.access[2]) {
+        if sent == k.access[2] {
             return api_ok(p);
         }
-        api_error(p, 401)
+        api_error(p, 401, sent)
     })
 }
 
@@ -376,6 +377,8 @@ async fn known_tokens_flow(p: P) {
         matches!(&e, Error::Auth(a) if a.kind == yeastar::AuthErrorKind::CredentialsRejected),
         "{e}"
     );
+    // The echo sits in fields the SDK shows: they are there, scrubbed.
+    assert_scrubbed_echo(p, &e);
     texts.push(error_texts(&e));
     let e = wrong.call().await.unwrap_err();
     texts.push(error_texts(&e));
@@ -393,6 +396,7 @@ async fn known_tokens_flow(p: P) {
         matches!(&e, Error::Auth(a) if a.kind == yeastar::AuthErrorKind::TokenRejected),
         "{e}"
     );
+    assert_scrubbed_echo(p, &e);
     texts.push(error_texts(&e));
 
     // The known tokens really went over the (scripted) wire, so the searches below can fail.
@@ -456,12 +460,37 @@ async fn known_tokens_flow(p: P) {
     );
     assert!(logs.contains("retrying"), "{p:?}: the retries are traced:\n{logs}");
     assert!(logs.contains("refresh"), "{p:?}: the refresh is traced:\n{logs}");
+    // The logged failures (the echoing 503 and 401s, the refused refresh) show the fields the
+    // echoes were put in, scrubbed.
+    assert!(
+        logs.matches("[redacted]").count() >= 3,
+        "{p:?}: the echoed fields are logged, scrubbed:\n{logs}"
+    );
     texts.push(logs);
     for (i, text) in texts.iter().enumerate() {
         for known in k.all() {
             assert!(!text.contains(known), "{p:?}: text #{i} leaks {known}:\n{text}");
         }
     }
+}
+
+/// The error carries the server's echo in its code, message and request id (and YCM/PP
+/// details), each with the secret replaced: the SDK read those fields and scrubbed them.
+fn assert_scrubbed_echo(p: P, e: &Error) {
+    let api = e
+        .api_error()
+        .unwrap_or_else(|| panic!("{p:?}: an API error inside {e:?}"));
+    for (field, value) in [
+        ("code", api.code.as_deref()),
+        ("message", api.message.as_deref()),
+        ("request_id", api.request_id.as_deref()),
+    ] {
+        assert!(
+            value.is_some_and(|v| v.contains("[redacted]")),
+            "{p:?}: {field} = {value:?} in {e:?}"
+        );
+    }
+    assert!(format!("{e}").contains("[redacted]"), "{p:?}: {e}");
 }
 
 #[tokio::test]
@@ -541,7 +570,22 @@ async fn sandbox_flows_of_every_product_leak_nothing() {
         sandbox.expire_refresh_tokens();
         sandbox.expire_access_tokens();
         client.call().await.unwrap();
-        // A wrong secret.
+        // Hostile echoes (sandbox fault kinds): the API answers 401 echoing the access token
+        // in every field the SDK reads, the refresh is refused (400) echoing the refresh token,
+        // the client credentials give a new token and the call is replayed.
+        let product = p.sandbox_product();
+        sandbox
+            .faults()
+            .push(FaultRule::api_calls(product).sequence([Fault::EchoSecret(EchoedSecret::AccessToken)]));
+        sandbox
+            .faults()
+            .push(FaultRule::token_endpoint(product).sequence([Fault::EchoSecret(EchoedSecret::RefreshToken)]));
+        client.call().await.unwrap();
+        assert_eq!(sandbox.faults().active(), 0, "{p:?}: both echoes were answered");
+        // A wrong secret, refused by a token endpoint that echoes it.
+        sandbox
+            .faults()
+            .push(FaultRule::token_endpoint(product).sequence([Fault::EchoSecret(EchoedSecret::ClientSecret)]));
         let (bad, bad_debug) = p.client(
             &base,
             Credentials::client(format!("{}-id", p.name()), wrong(p)),
@@ -554,10 +598,18 @@ async fn sandbox_flows_of_every_product_leak_nothing() {
             matches!(&e, Error::Auth(a) if a.kind == yeastar::AuthErrorKind::CredentialsRejected),
             "{e}"
         );
+        assert!(
+            format!("{e}").contains("[redacted]"),
+            "{p:?}: the echo is shown, scrubbed: {e}"
+        );
         texts.push(error_texts(&e));
         // A rejected static token (an expired one this client obtained).
         let saved = store.0.lock().unwrap().clone();
-        assert_eq!(saved.len(), 4, "{p:?}: issue, refresh, refresh, new token");
+        assert_eq!(
+            saved.len(),
+            5,
+            "{p:?}: issue, refresh, refresh, new token, new token after the echoed refusal"
+        );
         let (fixed, fixed_debug) = p.client(
             &base,
             Credentials::access_token(saved[0].access_token.clone()),
@@ -593,6 +645,7 @@ async fn sandbox_flows_of_every_product_leak_nothing() {
     }
     let logs = logs.text();
     assert!(logs.contains("yeastar.call") && logs.contains("retrying"), "{logs}");
+    assert!(logs.contains("[redacted]"), "the echoes are logged, scrubbed:\n{logs}");
     texts.push(logs);
     for (i, text) in texts.iter().enumerate() {
         for p in ALL {

@@ -13,6 +13,9 @@
 //!   outcome the SDK could not know (a timed-out attempt the server still completed);
 //! - token requests ≤ expiries + 1 per product client.
 //!
+//! A second phase (issue 12, item 17) turns the token endpoints hostile while calls run: see
+//! `hostile_token_endpoint_phase` below.
+//!
 //! The figures are printed with `eprintln!` (run with `--nocapture` to see them):
 //! `cargo test -p yeastar-tests --test soak -- --nocapture`.
 //!
@@ -31,6 +34,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::{PP_TOKEN, WP_TOKEN, YCM_TOKEN};
+use tracing_subscriber::Layer;
 use tracing_subscriber::layer::SubscriberExt;
 use yeastar::Error;
 use yeastar::RetryPolicy;
@@ -287,8 +291,22 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 async fn fault_soak_2000_mixed_calls() {
     // The only test of this binary: a global subscriber sees the events of every worker thread.
     let retries = Arc::new(RetryCounter::default());
-    tracing::subscriber::set_global_default(tracing_subscriber::registry().with(CountingLayer(retries.clone())))
-        .expect("no other subscriber in this test binary");
+    let logs = LogBuf::default();
+    let capture = {
+        let sink = logs.clone();
+        tracing_subscriber::fmt::layer()
+            .with_ansi(false)
+            .with_writer(move || sink.clone())
+            .with_filter(tracing_subscriber::filter::filter_fn(|_| {
+                CAPTURE.load(Ordering::Relaxed)
+            }))
+    };
+    tracing::subscriber::set_global_default(
+        tracing_subscriber::registry()
+            .with(CountingLayer(retries.clone()))
+            .with(capture),
+    )
+    .expect("no other subscriber in this test binary");
     let rule = |prefix: &str, seed: u64| {
         FaultRule::any_method(prefix).random(
             seed,
@@ -670,4 +688,467 @@ async fn fault_soak_2000_mixed_calls() {
     );
     assert!(attempt_timeouts > 50, "{attempt_timeouts}");
     assert!(wall < Duration::from_secs(60), "{wall:?}");
+
+    hostile_token_endpoint_phase(logs).await;
+}
+
+// ================================================================ hostile token endpoints
+//
+// Issue 12, item 17: while calls run, the token endpoints turn hostile, then recover.
+//
+// A second sandbox issues access tokens that live `H_LIFETIME` (2 s), so that the clients'
+// refresh window (the last 10 %: 200 ms) and the tokens' expiry fall inside the outage:
+//
+// - t ≈ 0.3 s, refusals: for fresh clients (family B, 2 per product, 5 concurrent calls each)
+//   the token endpoint answers `401` with an empty body and `WWW-Authenticate` (BearerChallenge),
+//   then `401` echoing the client secret (EchoSecret(ClientSecret)). A refusal is final for that
+//   client: exactly 1 token request each, every call `Auth(CredentialsRejected)`.
+// - t ≈ 1.5 s → 2.4 s, outage: the token endpoints of the three products answer, per request:
+//   first `Hang`, then a rotation (shifted by 2 per product, so that the 4 background refreshes
+//   of each product draw different kinds and the three products draw all of them) of
+//   200 + `{"errmsg":"system busy"}`, 200 + `{}`, 200 + the product's error envelope (no
+//   token), an HTML 403 (WAF), a slow answer beyond the attempt timeout, a refused refresh
+//   echoing the refresh token (400), `Hang`; then `Hang` for any further request. The clients
+//   enter their refresh window at 1.8 s (their tokens are valid until 2.0 s) and refresh in the
+//   background against this endpoint; their tokens then expire during the outage.
+// - recovery at 2.4 s: the rules are cleared; every client works again once its failure backoff
+//   (1 s after its failed background refresh) has passed.
+//
+// Family A (4 clients per product, the same settings as the soak above) runs calls the whole
+// time. Checked: no call panics; no secret (client secrets, every token issued, any 40-hex-digit
+// run) in any error's Display/Debug or in the TRACE log captured during the phase; calls that
+// start while their client's token is valid (including its refresh window during the outage)
+// all succeed in less than one attempt timeout; token requests per client are bounded by the
+// flights the backoff allows, whatever the number of calls; every product works again after
+// recovery, and new clients work at once.
+
+/// Whether the capture layer records (only during the hostile phase).
+static CAPTURE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+#[derive(Clone, Default)]
+struct LogBuf(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogBuf {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        lock(&self.0).extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A token store that keeps every token set it is given (to search the texts for them).
+#[derive(Debug, Default)]
+struct Issued(Mutex<Vec<yeastar_transport::StoredTokens>>);
+
+impl yeastar_transport::TokenStore for Issued {
+    fn load(&self) -> Option<yeastar_transport::StoredTokens> {
+        None
+    }
+    fn save(&self, tokens: &yeastar_transport::StoredTokens) {
+        lock(&self.0).push(tokens.clone());
+    }
+}
+
+const H_LIFETIME: Duration = Duration::from_secs(2);
+const H_CLIENTS: usize = 4;
+const H_WORKERS: usize = 6;
+/// Pause between two calls of a worker (keeps the TRACE capture small).
+const H_PAUSE: Duration = Duration::from_millis(15);
+const H_OUTAGE_AT: Duration = Duration::from_millis(1500);
+const H_OUTAGE: Duration = Duration::from_millis(900);
+/// A call that starts this long before its client's token expires still holds a valid token
+/// when it reaches the sandbox.
+const H_GUARD: Duration = Duration::from_millis(100);
+const H_SLOW: Duration = Duration::from_millis(300);
+
+fn h_product(i: usize) -> yeastar_sandbox::Product {
+    [
+        yeastar_sandbox::Product::PartnerPortal,
+        yeastar_sandbox::Product::Ycm,
+        yeastar_sandbox::Product::Workplace,
+    ][i]
+}
+
+/// One read of product `p` (0 PP, 1 YCM, 2 WP) through `c`.
+async fn h_call(c: &Clients, p: usize) -> yeastar::Result<()> {
+    match p {
+        0 => c.pp.users().get("yaya@yeastar.com").await.map(drop),
+        1 => c.ycm.users().get(13329).await.map(drop),
+        _ => c.wp.users().get(54164).await.map(drop),
+    }
+}
+
+fn h_clients(sb: &Sandbox, store: &Arc<Issued>) -> Clients {
+    let retry = RetryPolicy::default()
+        .with_max_attempts(4)
+        .with_initial_backoff(Duration::from_millis(20))
+        .with_max_backoff(Duration::from_millis(200));
+    macro_rules! build {
+        ($b:expr) => {
+            $b.retry(retry.clone())
+                .attempt_timeout(ATTEMPT_TIMEOUT)
+                .total_timeout(TOTAL_TIMEOUT)
+                .token_store(store.clone())
+                .build()
+                .unwrap()
+        };
+    }
+    Clients {
+        pp: build!(common::pp_builder(sb)),
+        ycm: build!(common::ycm_builder(sb)),
+        wp: build!(common::wp_builder(sb)),
+    }
+}
+
+fn h_token_requests(c: &Clients) -> [u64; 3] {
+    [
+        c.pp.transport().token_requests(),
+        c.ycm.transport().token_requests(),
+        c.wp.transport().token_requests(),
+    ]
+}
+
+struct HRecord {
+    client: usize,
+    product: usize,
+    started: Duration,
+    elapsed: Duration,
+    kind: String,
+    ok: bool,
+}
+
+async fn hostile_token_endpoint_phase(logs: LogBuf) {
+    use yeastar_sandbox::{EchoedSecret, NoTokenBody, TokenLifetimes};
+    let sb = Arc::new(
+        Sandbox::start(
+            SandboxConfig::new()
+                .with_seed(12)
+                .with_all_token_lifetimes(TokenLifetimes::new(H_LIFETIME, Duration::from_secs(600))),
+        )
+        .await
+        .unwrap(),
+    );
+    let store = Arc::new(Issued::default());
+    let family: Vec<Clients> = (0..H_CLIENTS).map(|_| h_clients(&sb, &store)).collect();
+    CAPTURE.store(true, Ordering::SeqCst);
+    // Warm up: each client gets its token; its expiry is at least `warm + H_LIFETIME`.
+    let t0 = Instant::now();
+    for c in &family {
+        for p in 0..3 {
+            h_call(c, p).await.unwrap();
+        }
+    }
+    let warmed = t0.elapsed();
+    let texts = Arc::new(Mutex::new(Vec::<String>::new()));
+    let records = Arc::new(Mutex::new(Vec::<HRecord>::new()));
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let workers: Vec<_> = (0..H_WORKERS)
+        .map(|w| {
+            let (family, texts, records, stop) = (family.clone(), texts.clone(), records.clone(), stop.clone());
+            tokio::spawn(async move {
+                let mut n = w;
+                while !stop.load(Ordering::Relaxed) {
+                    let (client, product) = (n % H_CLIENTS, (n / H_CLIENTS) % 3);
+                    n += H_WORKERS;
+                    let started = t0.elapsed();
+                    let result = h_call(&family[client], product).await;
+                    let elapsed = t0.elapsed() - started;
+                    if let Err(e) = &result {
+                        lock(&texts).push(format!("{e}\n{e:?}"));
+                    }
+                    lock(&records).push(HRecord {
+                        client,
+                        product,
+                        started,
+                        elapsed,
+                        kind: kind(&result),
+                        ok: result.is_ok(),
+                    });
+                    tokio::time::sleep(H_PAUSE).await;
+                }
+            })
+        })
+        .collect();
+
+    // ---------------------------------------------------------------- refusals (family B)
+    tokio::time::sleep(Duration::from_millis(300).saturating_sub(t0.elapsed())).await;
+    let mut refused_calls = 0;
+    for p in 0..3 {
+        sb.faults().push(
+            FaultRule::token_endpoint(h_product(p))
+                .sequence([Fault::BearerChallenge, Fault::EchoSecret(EchoedSecret::ClientSecret)]),
+        );
+        for _ in 0..2 {
+            let b = h_clients(&sb, &store);
+            let calls = (0..5).map(|_| {
+                let b = b.clone();
+                tokio::spawn(async move { h_call(&b, p).await })
+            });
+            for r in futures_util::future::join_all(calls).await {
+                let e = r.expect("no call panics").unwrap_err();
+                assert!(
+                    matches!(&e, Error::Auth(a) if a.kind == yeastar::AuthErrorKind::CredentialsRejected),
+                    "product {p}: {e:?}"
+                );
+                lock(&texts).push(format!("{e}\n{e:?}"));
+                refused_calls += 1;
+            }
+            assert_eq!(
+                h_token_requests(&b)[p],
+                1,
+                "product {p}: a refusal is final, one request"
+            );
+        }
+    }
+    assert_eq!(sb.faults().active(), 0, "both refusals of each product were answered");
+
+    // ---------------------------------------------------------------- the outage (family A)
+    tokio::time::sleep(H_OUTAGE_AT.saturating_sub(t0.elapsed())).await;
+    let before = family.iter().map(h_token_requests).collect::<Vec<_>>();
+    let journal_at_outage = sb.journal().len();
+    let outage_at = t0.elapsed();
+    let rotation = [
+        Fault::NoToken(NoTokenBody::SystemBusy),
+        Fault::NoToken(NoTokenBody::EmptyObject),
+        Fault::NoToken(NoTokenBody::ErrorEnvelope),
+        Fault::HtmlForbidden,
+        Fault::Delay(H_SLOW),
+        Fault::EchoSecret(EchoedSecret::RefreshToken),
+        Fault::Hang,
+    ];
+    for p in 0..3 {
+        let product = h_product(p);
+        // The clients' background refreshes (their tokens are still valid) meet a hung
+        // endpoint, then the hostile kinds in turn (rotated per product), then a hung endpoint.
+        let mut kinds = rotation.to_vec();
+        kinds.rotate_left(2 * p);
+        kinds.insert(0, Fault::Hang);
+        sb.faults().push(FaultRule::token_endpoint(product).sequence(kinds));
+        sb.faults().push(FaultRule::token_endpoint(product).always(Fault::Hang));
+    }
+    tokio::time::sleep((outage_at + H_OUTAGE).saturating_sub(t0.elapsed())).await;
+    sb.faults().clear();
+    let recovered_at = t0.elapsed();
+    let journal_at_recovery = sb.journal().len();
+
+    // ---------------------------------------------------------------- recovery
+    // Every (client, product) works again once its backoff has passed.
+    let deadline = recovered_at + Duration::from_secs(6);
+    let recovery = loop {
+        let done: Vec<Option<Duration>> = {
+            let records = lock(&records);
+            (0..H_CLIENTS * 3)
+                .map(|i| {
+                    records
+                        .iter()
+                        .filter(|r| r.client == i / 3 && r.product == i % 3)
+                        .filter(|r| r.ok && r.started >= recovered_at)
+                        .map(|r| r.started + r.elapsed - recovered_at)
+                        .min()
+                })
+                .collect()
+        };
+        if done.iter().all(Option::is_some) || t0.elapsed() > deadline {
+            break done;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    stop.store(true, Ordering::Relaxed);
+    for w in workers {
+        w.await.expect("no worker panics");
+    }
+    let after = family.iter().map(h_token_requests).collect::<Vec<_>>();
+    // New clients (with the same credentials) work at once.
+    let fresh = h_clients(&sb, &store);
+    for p in 0..3 {
+        h_call(&fresh, p).await.unwrap();
+    }
+    CAPTURE.store(false, Ordering::SeqCst);
+    let wall = t0.elapsed();
+
+    // ---------------------------------------------------------------- figures and checks
+    let records = std::mem::take(&mut *lock(&records));
+    let journal = sb.journal();
+    let mut kinds_seen: BTreeMap<String, usize> = BTreeMap::new();
+    for e in &journal[journal_at_outage..journal_at_recovery] {
+        if let Some(f) = &e.fault {
+            *kinds_seen.entry(f.clone()).or_default() += 1;
+        }
+    }
+    let baseline: Vec<Duration> = {
+        let mut v: Vec<Duration> = records
+            .iter()
+            .filter(|r| r.started < outage_at && r.started > Duration::from_millis(900))
+            .map(|r| r.elapsed)
+            .collect();
+        v.sort();
+        v
+    };
+    // Calls that start during the outage while their client's token is still valid (it was
+    // issued after `warmed` began... at the latest `warmed`; it is valid until at least
+    // t0 + H_LIFETIME on both sides): the refresh window [0.9 L, L) is inside.
+    let valid_until = H_LIFETIME.saturating_sub(H_GUARD);
+    let holding: Vec<&HRecord> = records
+        .iter()
+        .filter(|r| r.started >= outage_at && r.started < valid_until)
+        .collect();
+    let mut holding_elapsed: Vec<Duration> = holding.iter().map(|r| r.elapsed).collect();
+    holding_elapsed.sort();
+    let in_window = holding.iter().filter(|r| r.started >= H_LIFETIME.mul_f64(0.9)).count();
+    let during: Vec<&HRecord> = records
+        .iter()
+        .filter(|r| r.started >= valid_until && r.started < recovered_at)
+        .collect();
+    let mut outcomes: BTreeMap<String, usize> = BTreeMap::new();
+    for r in &during {
+        *outcomes.entry(r.kind.clone()).or_default() += 1;
+    }
+    let calls_in_outage = records
+        .iter()
+        .filter(|r| r.started >= outage_at && r.started < recovered_at)
+        .count();
+    let per_client: Vec<[u64; 3]> = (0..H_CLIENTS)
+        .map(|c| std::array::from_fn(|p| after[c][p] - before[c][p]))
+        .collect();
+    let max_recovery = recovery.iter().flatten().max().copied().unwrap_or_default();
+
+    eprintln!("==== hostile token endpoints ====");
+    eprintln!(
+        "token lifetime {H_LIFETIME:?} (refresh window: last 10 %), {H_CLIENTS} clients per product, {H_WORKERS} \
+         workers, outage {:.2}..{:.2} s, wall {:.2} s (warm-up {:.0?})",
+        outage_at.as_secs_f64(),
+        recovered_at.as_secs_f64(),
+        wall.as_secs_f64(),
+        warmed
+    );
+    eprintln!(
+        "refusals: 6 fresh clients (2 per product: BearerChallenge, echoed secret), {refused_calls} calls, 1 token request each, all CredentialsRejected"
+    );
+    eprintln!(
+        "hostile answers journaled during the outage: {kinds_seen:?} (+ slow answers abandoned by the client, not journaled)"
+    );
+    eprintln!(
+        "baseline calls before the outage: {}, p50 {:?}, max {:?}",
+        baseline.len(),
+        percentile(&baseline, 0.5),
+        baseline.last().copied().unwrap_or_default()
+    );
+    eprintln!(
+        "calls holding a valid token during the outage: {} ({} in the refresh window), {} Ok, p50 {:?}, max {:?}",
+        holding.len(),
+        in_window,
+        holding.iter().filter(|r| r.ok).count(),
+        percentile(&holding_elapsed, 0.5),
+        holding_elapsed.last().copied().unwrap_or_default()
+    );
+    eprintln!("calls after expiry, before recovery: {} {outcomes:?}", during.len());
+    eprintln!(
+        "calls during the outage: {calls_in_outage}; token requests per client during outage+recovery [pp, ycm, wp]: {per_client:?}"
+    );
+    eprintln!(
+        "recovery: every (client, product) worked again within {max_recovery:?} after the endpoints recovered; new clients at once"
+    );
+
+    // No panic: every worker and call task joined above.
+    // Valid token: never delayed by the outage.
+    assert!(
+        !holding.is_empty() && in_window > 0,
+        "calls held a valid token in the refresh window"
+    );
+    for r in &holding {
+        assert!(r.ok, "a call holding a valid token failed: {}", r.kind);
+        assert!(
+            r.elapsed < ATTEMPT_TIMEOUT,
+            "a call holding a valid token waited {:?} (an attempt on the token endpoint is {ATTEMPT_TIMEOUT:?})",
+            r.elapsed
+        );
+    }
+    // Calls without a valid token end with a clear error within their total timeout.
+    for r in &records {
+        assert!(r.elapsed <= TOTAL_TIMEOUT + SLACK, "{} took {:?}", r.kind, r.elapsed);
+    }
+    for r in &during {
+        let clear = r.ok
+            || [
+                "Timeout(",
+                "RetriesExhausted(",
+                "Decode",
+                "UnexpectedResponse(",
+                "Api(",
+                "Other(",
+            ]
+            .iter()
+            .any(|k| r.kind.starts_with(k));
+        assert!(clear, "{}", r.kind);
+        assert!(
+            !r.kind.starts_with("Auth("),
+            "a transient outage never refuses the client: {}",
+            r.kind
+        );
+    }
+    // Bounded token requests, whatever the number of calls: a client holding a valid token
+    // refreshes in the background with one attempt per grant (the refresh token, then the
+    // client credentials if the refresh is refused: at most 2 requests), and starts no new
+    // flight before its failure backoff (1 s) has passed; by then (≥ 2.8 s) the endpoint has
+    // recovered (2.4 s), so the next flight succeeds: 1 request, 2 if its refresh token was
+    // refused meanwhile. At most 4 token requests per client and product.
+    for (c, n) in per_client.iter().enumerate() {
+        for (p, n) in n.iter().enumerate() {
+            assert!(*n <= 4, "client {c} product {p}: {n} token requests");
+        }
+    }
+    // Every hostile kind that is journaled was answered.
+    for k in [
+        "Hang",
+        "NoToken(SystemBusy)",
+        "NoToken(EmptyObject)",
+        "NoToken(ErrorEnvelope)",
+        "HtmlForbidden",
+        "EchoSecret(RefreshToken)",
+    ] {
+        assert!(kinds_seen.contains_key(k), "{k} never answered: {kinds_seen:?}");
+    }
+    // Recovery.
+    assert!(
+        recovery.iter().all(Option::is_some),
+        "every (client, product) works again after recovery: {recovery:?}"
+    );
+    // Secrets: none in any error or log line.
+    let logs = String::from_utf8_lossy(&lock(&logs.0)).into_owned();
+    assert!(logs.contains("token request failed"), "the failures are logged");
+    let trace_lines = logs.lines().filter(|l| l.contains(" TRACE ")).count();
+    eprintln!(
+        "log captured at TRACE: {} lines ({trace_lines} TRACE), {} error texts; no secret, no 40-hex-digit run",
+        logs.lines().count(),
+        lock(&texts).len()
+    );
+    assert!(trace_lines > 0, "TRACE events are captured");
+    let mut all = std::mem::take(&mut *lock(&texts));
+    all.push(logs);
+    let issued = lock(&store.0).clone();
+    assert!(issued.len() >= H_CLIENTS * 3 + 3, "{} token sets", issued.len());
+    let mut secrets: Vec<String> = vec![
+        yeastar_sandbox::DEMO_PP_CLIENT_SECRET.into(),
+        yeastar_sandbox::DEMO_YCM_CLIENT_SECRET.into(),
+        yeastar_sandbox::DEMO_WP_CLIENT_SECRET.into(),
+    ];
+    for t in &issued {
+        secrets.push(t.access_token.expose().to_owned());
+        if let Some(r) = &t.refresh_token {
+            secrets.push(r.expose().to_owned());
+        }
+    }
+    for (i, text) in all.iter().enumerate() {
+        for s in &secrets {
+            assert!(!text.contains(s.as_str()), "text #{i} leaks a secret");
+        }
+        let mut run = 0;
+        for ch in text.chars() {
+            run = if ch.is_ascii_hexdigit() { run + 1 } else { 0 };
+            assert!(run < 40, "text #{i} holds something token-like");
+        }
+    }
+    assert!(wall < Duration::from_secs(20), "{wall:?}");
 }

@@ -219,6 +219,74 @@ fn a_rejected_cached_token_is_replaced_in_the_cache() {
     assert_eq!(stored["accessToken"], "AT-new");
 }
 
+/// Issue 12 item 1 (CLI part): an RFC 6750 rejection — `401`, an EMPTY body and
+/// `WWW-Authenticate: Bearer error="invalid_token"`, no envelope to decode — of the cached token
+/// makes the CLI refresh it with the cached refresh token, replay the call once, and replace the
+/// dead token in the cache file.
+#[test]
+fn an_empty_401_with_a_bearer_challenge_refreshes_and_replaces_the_cached_token() {
+    let server = MockServer::start();
+    let cache = TempDir::new("cache-bearer");
+    // Run 1 caches AT-old and RT-old.
+    let mut issue = server.mock(|when, then| {
+        when.method(POST)
+            .path(YCM_TOKEN)
+            .form_urlencoded_tuple("grant_type", "client_credentials")
+            .form_urlencoded_tuple("client_secret", GOOD);
+        then.status(200).json_body(
+            json!({"access_token": "AT-old", "refresh_token": "RT-old", "token_type": "bearer", "expires_in": 1800}),
+        );
+    });
+    let mut first = ycm_get(&server, "AT-old");
+    run_ycm(&server, &cache, GOOD, &[]).ok();
+    issue.assert_calls(1);
+    first.assert_calls(1);
+    first.delete();
+    issue.delete();
+    // The API now answers AT-old with a bare bearer challenge.
+    let rejected = server.mock(|when, then| {
+        when.method(GET)
+            .path("/dm/open_api/v1/users/1")
+            .header("authorization", "Bearer AT-old");
+        then.status(401)
+            .header("www-authenticate", r#"Bearer error="invalid_token""#)
+            .body("");
+    });
+    let refresh = server.mock(|when, then| {
+        when.method(POST)
+            .path(YCM_TOKEN)
+            .body("grant_type=refresh_token&refresh_token=RT-old");
+        then.status(200).json_body(
+            json!({"access_token": "AT-new", "refresh_token": "RT-new", "token_type": "bearer", "expires_in": 1800}),
+        );
+    });
+    let credentials = ycm_token(&server, GOOD, "AT-other");
+    let ok = ycm_get(&server, "AT-new");
+    let r = run_ycm(&server, &cache, GOOD, &[]);
+    assert_eq!(r.ok()["userId"], 1, "{r:#?}");
+    rejected.assert_calls(1);
+    refresh.assert_calls(1);
+    credentials.assert_calls(0);
+    ok.assert_calls(1);
+    let files: Vec<_> = cache
+        .cache_files()
+        .into_iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "json"))
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let text = std::fs::read_to_string(&files[0]).unwrap();
+    let stored: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(stored["accessToken"], "AT-new", "{text}");
+    assert!(!text.contains("AT-old") && !text.contains("RT-old"), "{text}");
+
+    // Run 3 uses the new token from the cache: no token request at all.
+    let r = run_ycm(&server, &cache, GOOD, &[]);
+    assert_eq!(r.ok()["userId"], 1, "{r:#?}");
+    rejected.assert_calls(1);
+    refresh.assert_calls(1);
+    ok.assert_calls(2);
+}
+
 #[test]
 fn server_text_on_stderr_is_stripped_of_escape_sequences_and_control_characters() {
     let server = MockServer::start();

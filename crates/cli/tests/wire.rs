@@ -868,6 +868,120 @@ fn no_secret_or_token_at_rust_log_trace() {
     refused.assert_calls(1);
 }
 
+/// The error body of `product` with `echo` in every field the SDK reads: Partner Portal
+/// `code`, `detailMessage`, `requestId`, `result`; YCM `errcode`, `errmsg`, `requestId`, `data`
+/// (and OAuth's `error`, `error_description` on its token endpoint); Workplace `errMsg`,
+/// `detailMsg`, `requestId`.
+fn echo_body(product: &str, status: u16, echo: &str) -> Value {
+    let text = format!("Invalid credentials or token: {echo}");
+    match product {
+        "pp" => {
+            json!({"code": echo, "detailMessage": text, "requestId": echo, "result": {"message": text}, "status": status})
+        }
+        "ycm" => json!({"status": "Failed", "errcode": echo, "errmsg": text, "requestId": echo, "time": 1,
+                        "data": {"errmsg": text}, "error": echo, "error_description": text}),
+        _ => json!({"status": "Failed", "errMsg": echo, "detailMsg": text, "requestId": echo}),
+    }
+}
+
+/// Issue 12 item 2 (CLI output): servers that echo the access token, the refresh token and the
+/// client secret in the fields the SDK reads; the CLI's stderr (and everything it prints at
+/// RUST_LOG=trace) shows those fields with the secret replaced, never the secret.
+#[test]
+fn echoed_secrets_never_reach_the_cli_output() {
+    const WRONG: &str = "cli-WRONG-secret-5d0c";
+    for product in ["pp", "ycm", "wp"] {
+        let server = MockServer::start();
+        let (args, api_path, refresh_path): (&[&str], &str, &str) = match product {
+            "pp" => {
+                pp_token(&server);
+                (
+                    &["pp", "user", "get", "color123@yeastar.com"],
+                    "/user/openapi/user/v1/subordinate_user/color123@yeastar.com",
+                    PP_TOKEN,
+                )
+            }
+            "ycm" => {
+                ycm_token(&server);
+                (
+                    &["ycm", "user", "get", "13329"],
+                    "/dm/open_api/v1/users/13329",
+                    YCM_TOKEN,
+                )
+            }
+            _ => {
+                wp_token(&server);
+                (
+                    &["wp", "user", "get", "54164"],
+                    "/services/openapi/v1.0/user/user_detail/54164",
+                    "/services/openapi/v1.0/authentication/refresh_token",
+                )
+            }
+        };
+        // The access token is rejected, echoed; the refresh is refused, echoing the refresh
+        // token; the client credentials give the same token, rejected again: exit 3.
+        let rejected = server.mock(|when, then| {
+            when.method(GET).path(api_path).header("authorization", BEARER);
+            then.status(401).json_body(echo_body(product, 401, ACCESS));
+        });
+        let refresh = server.mock(|when, then| {
+            when.method(POST)
+                .path(refresh_path)
+                .form_urlencoded_tuple("refresh_token", REFRESH);
+            then.status(400).json_body(echo_body(product, 400, REFRESH));
+        });
+        let r = run_with(&server, &TempDir::new("cache"), args, &[("RUST_LOG", "trace")]);
+        r.fails(3);
+        rejected.assert_calls(2);
+        refresh.assert_calls(1);
+        let all = r.all_output();
+        for secret in [SECRET, ACCESS, REFRESH] {
+            assert!(!all.contains(secret), "{product}: {secret} leaked:\n{all}");
+        }
+        let error = r.stderr.lines().find(|l| l.starts_with("error:")).unwrap_or_default();
+        assert!(
+            error.contains("[redacted]"),
+            "{product}: the echo is shown, scrubbed: {r:#?}"
+        );
+
+        // A wrong secret, refused by a token endpoint that echoes it.
+        let token_path = if product == "wp" { WP_TOKEN } else { refresh_path };
+        let refused = server.mock(|when, then| {
+            when.method(POST)
+                .path(token_path)
+                .form_urlencoded_tuple("client_secret", WRONG);
+            then.status(401).json_body(echo_body(product, 401, WRONG));
+        });
+        let r = run_with(
+            &server,
+            &TempDir::new("cache"),
+            args,
+            &[("RUST_LOG", "trace"), ("YEASTAR_CLIENT_SECRET", WRONG)],
+        );
+        r.fails(3);
+        refused.assert_calls(1);
+        assert!(!r.all_output().contains(WRONG), "{product}: {r:#?}");
+        let error = r.stderr.lines().find(|l| l.starts_with("error:")).unwrap_or_default();
+        assert!(error.contains("[redacted]"), "{product}: {r:#?}");
+
+        // A static token answered with a 403 that echoes it: exit 1, scrubbed.
+        let forbidden = server.mock(|when, then| {
+            when.method(GET)
+                .path(api_path)
+                .header("authorization", "Bearer static-TOKEN-e41a");
+            then.status(403).json_body(echo_body(product, 403, "static-TOKEN-e41a"));
+        });
+        let mut static_args = args.to_vec();
+        static_args.extend(["--access-token", "static-TOKEN-e41a"]);
+        let r = run_with(&server, &TempDir::new("cache"), &static_args, &[("RUST_LOG", "trace")]);
+        r.fails(1);
+        forbidden.assert_calls(1);
+        assert!(!r.all_output().contains("static-TOKEN-e41a"), "{product}: {r:#?}");
+        let error = r.stderr.lines().find(|l| l.starts_with("error:")).unwrap_or_default();
+        assert!(error.contains("[redacted]"), "{product}: {r:#?}");
+    }
+}
+
 #[test]
 fn unexpected_answers_and_unreachable_hosts() {
     let server = MockServer::start();

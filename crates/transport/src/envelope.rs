@@ -200,7 +200,9 @@ impl<'a> RawResponse<'a> {
     /// Parses the body as JSON into `T` in one pass, without path tracking: `None` on any
     /// failure (for [`Envelope::decode`]).
     pub fn parse_fast<T: Deserialize<'a>>(&self) -> Option<T> {
-        if !self.looks_like_json() {
+        // Objects only: serde's derived structs would also read an array (fields by position),
+        // which the tolerant path reads differently; arrays take the tolerant path.
+        if self.body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
             return None;
         }
         serde_json::from_slice(self.body).ok()
@@ -425,6 +427,36 @@ mod tests {
         let err = Payload::new(r, env.data, "data").json::<D>().unwrap_err();
         let Error::Decode(d) = &err else { panic!("{err}") };
         assert_eq!(d.path, "data.list[1].id");
+    }
+
+    /// serde's derived structs also read JSON arrays (fields in declaration order), so an
+    /// envelope struct read on the fast path accepted `[" success ", "D", {…}]` while the
+    /// tolerant path, reading another struct, refused it (found by `mutated_examples`).
+    #[test]
+    fn the_fast_path_reads_objects_only() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Env {
+            code: String,
+            message: String,
+        }
+        let headers = HeaderMap::new();
+        let r = RawResponse::new(
+            Product::PartnerPortal,
+            StatusCode::OK,
+            &headers,
+            br#"["success","m"]"#,
+            false,
+        );
+        assert!(r.parse_fast::<Env>().is_none());
+        let r = RawResponse::new(
+            Product::PartnerPortal,
+            StatusCode::OK,
+            &headers,
+            br#" {"code":"success","message":"m"}"#,
+            false,
+        );
+        assert_eq!(r.parse_fast::<Env>().map(|e| e.code).as_deref(), Some("success"));
     }
 
     #[test]

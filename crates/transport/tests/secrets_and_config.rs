@@ -42,33 +42,53 @@ async fn no_secret_in_debug_display_errors_or_trace_logs() {
     let _guard = tracing::subscriber::set_default(subscriber);
 
     let server = MockServer::start_async().await;
-    // Token issue, then a 401 that forces a refresh, then a refused refresh and a client-credentials retry
-    // that is refused too: every token path runs once.
+    // Token issue; a 401 (echoing the access token) forces a refresh; the refresh is REFUSED as
+    // Workplace (the product this test envelope follows) documents errors: HTTP 4xx with
+    // `{"status":"Failed","requestId","errMsg","detailMsg"}`, here echoing the refresh token;
+    // the SDK falls back to the client credentials once; the new token's call gets 503s.
+    let credentials_grants = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let issue = server
+        .mock_async({
+            let n = credentials_grants.clone();
+            move |when, then| {
+                when.method(POST)
+                    .path("/token")
+                    .form_urlencoded_tuple("grant_type", "client_credentials");
+                then.respond_with(move |_: &httpmock::HttpMockRequest| {
+                    let token = match n.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
+                        0 => ACCESS,
+                        _ => ACCESS2,
+                    };
+                    httpmock::HttpMockResponse::builder()
+                        .status(200)
+                        .body(token_json(token, 1800))
+                        .build()
+                });
+            }
+        })
+        .await;
+    let refresh = server
         .mock_async(|when, then| {
             when.method(POST)
                 .path("/token")
-                .form_urlencoded_tuple("grant_type", "client_credentials");
-            then.status(200).body(token_json(ACCESS, 1800));
+                .form_urlencoded_tuple("grant_type", "refresh_token")
+                .form_urlencoded_tuple("refresh_token", REFRESH);
+            then.status(400).body(format!(
+                r#"{{"status":"Failed","requestId":"r-refresh","errMsg":"TOKEN_EXPIRED","detailMsg":"Invalid refresh token: {REFRESH}"}}"#
+            ));
         })
         .await;
-    server
-        .mock_async(|when, then| {
-            when.method(POST)
-                .path("/token")
-                .form_urlencoded_tuple("grant_type", "refresh_token");
-            then.status(200).body(token_json(ACCESS2, 1800));
-        })
-        .await;
-    server
+    let rejected = server
         .mock_async(|when, then| {
             when.method(GET)
                 .path("/things/1")
                 .header("authorization", format!("Bearer {ACCESS}"));
-            then.status(401).body(r#"{"status":"Failed","errMsg":"INVALID_TOKEN"}"#);
+            then.status(401).body(format!(
+                r#"{{"status":"Failed","errMsg":"INVALID_TOKEN","detailMsg":"Invalid access token: {ACCESS}"}}"#
+            ));
         })
         .await;
-    server
+    let busy = server
         .mock_async(|when, then| {
             when.method(GET)
                 .path("/things/1")
@@ -81,8 +101,14 @@ async fn no_secret_in_debug_display_errors_or_trace_logs() {
     assert_clean("builder Debug", &format!("{builder:?}"));
     let client: Client = builder.build().unwrap();
     let err = client.send(&GetThing("1".into())).await.unwrap_err();
-    assert_eq!(err.status(), Some(503));
-    issue.assert_calls_async(1).await;
+    assert_eq!(err.status(), Some(503), "{err}");
+    // Exact hits: credentials, refused refresh, credentials once more; one rejected call, then
+    // the new token's call with its retries (3 attempts by default).
+    issue.assert_calls_async(2).await;
+    refresh.assert_calls_async(1).await;
+    rejected.assert_calls_async(1).await;
+    busy.assert_calls_async(3).await;
+    assert_eq!(client.token_requests(), 3);
 
     let mut texts = vec![
         format!("{client:?}"),
@@ -124,6 +150,10 @@ async fn no_secret_in_debug_display_errors_or_trace_logs() {
     );
     assert!(logs.contains("status=503"), "{logs}");
     assert!(logs.contains("r503"), "request id is traced:\n{logs}");
+    assert!(
+        logs.contains("refresh token refused"),
+        "the refused refresh is logged:\n{logs}"
+    );
     texts.push(logs);
     for (i, t) in texts.iter().enumerate() {
         assert_clean(&format!("text #{i}"), t);

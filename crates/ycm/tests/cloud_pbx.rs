@@ -700,3 +700,34 @@ async fn a_missing_pbx_is_not_found_with_its_code() {
     let err = client(&server).cloud_pbxs().get(999).await.unwrap_err();
     assert!(err.is_not_found() && err.is_ycm_not_found(), "{err}");
 }
+
+/// Issue 12 item 7 (YCM Cloud PBXs): a delete whose first answer was lost (503) and whose retry
+/// finds the PBXs gone — HTTP 404 with errcode 1000005 DATA_NOT_FOUND, as the sandbox answers an
+/// unknown Cloud PBX — is a success marked `already_absent`.
+#[tokio::test(start_paused = true)]
+async fn a_retried_pbx_delete_that_finds_them_gone_reports_already_absent() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use yeastar_transport::test_util::{Reply, ScriptedHttp};
+
+    let deletes = Arc::new(AtomicUsize::new(0));
+    let seen = deletes.clone();
+    let http = Arc::new(ScriptedHttp::new(move |req| {
+        assert_eq!(
+            (req.method.as_str(), req.uri.path()),
+            ("DELETE", "/dm/open_api/v1/cloud_pbx/instances")
+        );
+        assert_eq!(req.body_text(), r#"{"cloudPbxIds":[43144]}"#);
+        match seen.fetch_add(1, Ordering::SeqCst) {
+            0 => Reply::raw(503, "upstream timeout"),
+            _ => Reply::json(404, failed(1_000_005, "Cloud PBX 43144 does not exist").to_string()),
+        }
+    }));
+    let done = scripted_client(http)
+        .cloud_pbxs()
+        .delete(DeleteCloudPbxs::new([43144]))
+        .await
+        .unwrap();
+    assert!(done.already_absent, "{done:?}");
+    assert_eq!(deletes.load(Ordering::SeqCst), 2);
+}
