@@ -200,9 +200,7 @@ impl<'a> RawResponse<'a> {
     /// Parses the body as JSON into `T` in one pass, without path tracking: `None` on any
     /// failure (for [`Envelope::decode`]).
     pub fn parse_fast<T: Deserialize<'a>>(&self) -> Option<T> {
-        // Objects only: serde's derived structs would also read an array (fields by position),
-        // which the tolerant path reads differently; arrays take the tolerant path.
-        if self.body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        if !self.looks_like_json() {
             return None;
         }
         serde_json::from_slice(self.body).ok()
