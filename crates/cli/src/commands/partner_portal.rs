@@ -1,6 +1,7 @@
 //! `yeastar partner-portal …`
 
 use serde_json::json;
+use yeastar_bulk::partner_portal::PartnerPortalAdapter;
 use yeastar_partner_portal::{
     Client, CreateUser, EditUser, ListBillingContacts, ListCountries, ListUsers, PartnerPortal, TaxType, WriteResult,
 };
@@ -38,6 +39,14 @@ pub(crate) async fn run(ctx: &Ctx, command: PpCommand) -> CliResult {
         }
         PpCommand::User(PpUserCommand::Edit(args)) => {
             write_result(out, client.users().edit(edit_request(args)).await?)?;
+        }
+        // Connecting sends nothing: the file is still read and checked before any request.
+        PpCommand::User(PpUserCommand::Import(args)) => {
+            let adapter = PartnerPortalAdapter::new(client);
+            super::bulk::import(&yeastar_bulk::partner_portal::SCHEMA, args, || Ok((conn, adapter))).await?;
+        }
+        PpCommand::User(PpUserCommand::Export(args)) => {
+            super::bulk::export(args, || Ok((conn, PartnerPortalAdapter::new(client)))).await?;
         }
         PpCommand::Country(PpCountryCommand::List { name }) => {
             let mut query = ListCountries::new();

@@ -1,5 +1,6 @@
 //! `yeastar ycm …`
 
+use yeastar_bulk::ycm::YcmAdapter;
 use yeastar_transport::{Product, ProductSpec};
 use yeastar_ycm::{
     Client, CreateUser, DeleteUsers, HighAvailability, ListSubordinates, ListUsers, PbxCreationLimit, ResellerPackage,
@@ -54,6 +55,15 @@ pub(crate) async fn run(ctx: &Ctx, command: YcmCommand) -> CliResult {
                 "userId",
                 &client()?.users().delete(DeleteUsers::new(user_type, user_ids)).await?,
             ))?;
+        }
+        YcmCommand::User(YcmUserCommand::Import(args)) => {
+            super::bulk::import(&yeastar_bulk::ycm::SCHEMA, args, || {
+                connect().map(|(conn, c)| (conn, YcmAdapter::new(c)))
+            })
+            .await?;
+        }
+        YcmCommand::User(YcmUserCommand::Export(args)) => {
+            super::bulk::export(args, || connect().map(|(conn, c)| (conn, YcmAdapter::new(c)))).await?;
         }
         YcmCommand::Subordinate(YcmSubordinateCommand::List { query }) => {
             let mut q = ListSubordinates::new();
