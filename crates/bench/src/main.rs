@@ -2,11 +2,13 @@
 //! (`--quick` for a short run); see BENCHMARKS.md.
 //!
 //! Subcommands (the driver spawns the others itself):
-//! - `suite [--quick] [--out-dir DIR]`: sections 1–4; tab-separated results on stdout;
+//! - `suite [--quick] [--out-dir DIR]`: sections 1–5; tab-separated results on stdout;
+//! - `bulk [--quick]`: section 5 alone (bulk import), same output;
 //! - `serve --port P`: the local server (port 0: any free port), until stdin closes;
 //! - `paging --total N --base-url URL [--page-size S]`: streams N Workplace users, reports peak RSS;
 //! - `cpu --mode sdk|bare --calls N --base-url URL`: N sequential calls (run under callgrind).
 
+mod bulk;
 mod clients;
 mod server;
 mod suite;
@@ -17,6 +19,7 @@ use std::time::Instant;
 use yeastar_workplace::ListUsers;
 
 const USAGE: &str = "usage: yeastar-bench suite [--quick] [--out-dir DIR]
+       yeastar-bench bulk [--quick]
        yeastar-bench serve --port PORT
        yeastar-bench paging --total N --base-url URL [--page-size S]
        yeastar-bench cpu --mode sdk|bare --calls N --base-url URL";
@@ -56,6 +59,7 @@ fn main() -> ExitCode {
             let out_dir = std::path::Path::new(args.value("--out-dir").unwrap_or("target/bench"));
             suite::run(suite::Plan::new(args.flag("--quick")), out_dir)
         }
+        "bulk" => bulk::run(&suite::Plan::new(args.flag("--quick"))),
         "serve" => args.number("--port").and_then(server::serve),
         "paging" => paging(&args),
         "cpu" => cpu(&args),

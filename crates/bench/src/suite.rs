@@ -1,4 +1,4 @@
-//! The measurements. Results go to stdout as tab-separated lines that `cargo xtask bench`
+//! The measurements (section 5, bulk import, is in `bulk.rs`). Results go to stdout as tab-separated lines that `cargo xtask bench`
 //! renders into BENCHMARKS.md:
 //!
 //! - `row <section> <measure> <sdk> <baseline> <ratio> <goal> <verdict>`
@@ -59,19 +59,19 @@ impl Plan {
     }
 }
 
-fn row(section: &str, measure: &str, sdk: &str, baseline: &str, ratio: &str, goal: &str, verdict: &str) {
+pub(crate) fn row(section: &str, measure: &str, sdk: &str, baseline: &str, ratio: &str, goal: &str, verdict: &str) {
     println!("row\t{section}\t{measure}\t{sdk}\t{baseline}\t{ratio}\t{goal}\t{verdict}");
 }
 
-fn note(text: &str) {
+pub(crate) fn note(text: &str) {
     println!("note\t{text}");
 }
 
-fn verdict(met: bool) -> &'static str {
+pub(crate) fn verdict(met: bool) -> &'static str {
     if met { "met" } else { "**missed**" }
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
+pub(crate) fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     let n = v.len();
     if n == 0 {
@@ -205,7 +205,7 @@ async fn bare_run(bare: &Arc<Bare>, calls: usize, concurrency: usize) -> Result<
 /// 1. Overhead per call.
 pub(crate) async fn overhead(plan: &Plan, url: &str) -> Result<(), String> {
     let (calls, rounds, conc) = (plan.overhead_calls, plan.overhead_rounds, plan.concurrency);
-    eprintln!("[1/4] overhead: {calls} calls at concurrency {conc}, {rounds} rounds per side, alternating");
+    eprintln!("[1/5] overhead: {calls} calls at concurrency {conc}, {rounds} rounds per side, alternating");
     let sdk = sdk_client(url)?;
     let bare = Arc::new(Bare::connect(url).await?);
     // Warm both pools (64 connections each) and the token cache.
@@ -317,7 +317,7 @@ async fn server_token_count(url: &str) -> Result<u64, String> {
 /// 2. Token storm.
 pub(crate) async fn storm(plan: &Plan, url: &str) -> Result<(), String> {
     let (calls, reps) = (plan.storm_calls, plan.storm_reps);
-    eprintln!("[2/4] token storm: {calls} concurrent calls on a cold client vs a warm one, {reps} reps");
+    eprintln!("[2/5] token storm: {calls} concurrent calls on a cold client vs a warm one, {reps} reps");
     let (mut cold, mut warm) = (Vec::new(), Vec::new());
     let (mut server_max, mut client_max) = (0u64, 0u64);
     for rep in 0..reps {
@@ -372,7 +372,7 @@ pub(crate) async fn storm(plan: &Plan, url: &str) -> Result<(), String> {
 
 /// 3. Paging, each size in a fresh child process.
 pub(crate) fn paging(plan: &Plan, url: &str) -> Result<(), String> {
-    eprintln!("[3/4] paging: 1,000 and 10,000 Workplace users, page size 100, fresh process each");
+    eprintln!("[3/5] paging: 1,000 and 10,000 Workplace users, page size 100, fresh process each");
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let mut results = Vec::new();
     for total in [1_000u64, 10_000] {
@@ -433,7 +433,7 @@ pub(crate) fn paging(plan: &Plan, url: &str) -> Result<(), String> {
 /// 4. Instructions per call, SDK vs bare, under callgrind.
 pub(crate) fn cpu(plan: &Plan, url: &str, out_dir: &std::path::Path) -> Result<(), String> {
     let n = plan.cpu_calls;
-    eprintln!("[4/4] CPU: instructions per call under callgrind, N = {n} and 2N sequential calls");
+    eprintln!("[4/5] CPU: instructions per call under callgrind, N = {n} and 2N sequential calls");
     let sec = "4. CPU per call";
     let version = Command::new("valgrind").arg("--version").output();
     let Ok(version) = version.map_err(|e| e.to_string()).and_then(|o| {
@@ -500,7 +500,7 @@ pub(crate) fn cpu(plan: &Plan, url: &str, out_dir: &std::path::Path) -> Result<(
     Ok(())
 }
 
-/// Runs sections 1 to 4.
+/// Runs sections 1 to 5.
 pub(crate) fn run(plan: Plan, out_dir: &std::path::Path) -> Result<(), String> {
     if plan.quick {
         note("Quick mode (`--quick`): fewer calls, rounds and repetitions than the full run.");
@@ -518,5 +518,7 @@ pub(crate) fn run(plan: Plan, out_dir: &std::path::Path) -> Result<(), String> {
     drop(rt);
     paging(&plan, &server.url)?;
     cpu(&plan, &server.url, out_dir)?;
+    drop(server);
+    crate::bulk::run(&plan)?;
     Ok(())
 }

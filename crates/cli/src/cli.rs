@@ -220,6 +220,55 @@ pub(crate) enum AuthCommand {
 }
 
 // ------------------------------------------------------------------------------------------------
+// Bulk import and export, shared by the products (commands/bulk.rs)
+
+#[derive(Debug, Args)]
+pub(crate) struct ImportArgs {
+    /// The rows: CSV with a header row of API field names, or JSON Lines; `-` reads stdin.
+    #[arg(value_name = "FILE")]
+    pub(crate) file: PathBuf,
+    /// The file's format [default: from its extension].
+    #[arg(long, value_name = "FORMAT", value_parser = ["csv", "jsonl"])]
+    pub(crate) format: Option<String>,
+    /// Prints the plan as JSON (per row: line, key, action, changed fields); writes nothing.
+    #[arg(long, conflicts_with = "report")]
+    pub(crate) dry_run: bool,
+    /// Writes one record per row: JSON Lines, CSV if PATH ends in .csv; `-` is stdout.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) report: Option<PathBuf>,
+    /// Where progress is journaled, to resume [default: the cache dir, per input and tenant].
+    #[arg(long, value_name = "PATH")]
+    pub(crate) journal: Option<PathBuf>,
+    /// At most N writes in flight (lowered while the rate limit is hit).
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub(crate) concurrency: u16,
+    /// At most N writes per second (a fixed cap on top of the adaptive pacing).
+    #[arg(long, value_name = "N", value_parser = parse_rate)]
+    pub(crate) rate: Option<f64>,
+}
+
+fn parse_rate(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(r) if r.is_finite() && r > 0.0 => Ok(r),
+        _ => Err(format!("expected a positive number of writes per second, got {s:?}")),
+    }
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExportArgs {
+    /// The file to write [default: stdout].
+    #[arg(value_name = "FILE")]
+    pub(crate) file: Option<PathBuf>,
+    /// The format [default: from FILE's extension, else csv].
+    #[arg(long, value_name = "FORMAT", value_parser = ["csv", "jsonl"])]
+    pub(crate) format: Option<String>,
+}
+
+const IMPORT_ABOUT: &str = "Creates and updates users from a CSV or JSON Lines file: validated first, planned against \
+the current users, paced to the rate limit, each user created once; run it again to resume. Exit codes: 0 every row \
+done, 1 some rows failed, 2 invalid file (nothing written), 3 stopped by a transport or authentication failure.";
+
+// ------------------------------------------------------------------------------------------------
 // Profiles
 
 #[derive(Debug, Subcommand)]
@@ -331,6 +380,12 @@ pub(crate) enum PpUserCommand {
     /// Changes the fields given; the others are left as they are.
     #[command(after_help = "Example:\n  yeastar pp user edit ada@example.com --city Xiamen")]
     Edit(PpEditArgs),
+    /// Creates and updates users (customers) from a file, keyed by Yeastar ID.
+    #[command(long_about = IMPORT_ABOUT, after_help = "Example:\n  yeastar pp user import customers.csv --report report.csv")]
+    Import(ImportArgs),
+    /// Writes every user in the import format.
+    #[command(after_help = "Example:\n  yeastar pp user export customers.csv")]
+    Export(ExportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -496,6 +551,12 @@ pub(crate) enum YcmUserCommand {
         --total-concurrent-calls 20 --total-recordings 10 --minimum-ext-per-pbx 5"
     )]
     Subscription(YcmSubscriptionArgs),
+    /// Creates and updates users from a file, keyed by email.
+    #[command(long_about = IMPORT_ABOUT, after_help = "Example:\n  yeastar ycm user import resellers.csv --dry-run")]
+    Import(ImportArgs),
+    /// Writes every user in the import format.
+    #[command(after_help = "Example:\n  yeastar ycm user export resellers.csv")]
+    Export(ExportArgs),
     /// Deletes users, all of one type.
     #[command(after_help = "Example:\n  yeastar ycm user delete --user-type my-colleague 13330 13333")]
     Delete {
@@ -717,6 +778,12 @@ pub(crate) enum WpUserCommand {
     /// face image: an update may clear it unless --image is given.
     #[command(after_help = "Example:\n  yeastar wp user update 54164 --email leo-new-email@yeastar.com")]
     Update(WpUpdateArgs),
+    /// Creates and updates users from a file, keyed by email (groups by id or by name).
+    #[command(long_about = IMPORT_ABOUT, after_help = "Example:\n  yeastar wp user import staff.csv --report report.csv")]
+    Import(ImportArgs),
+    /// Writes every user in the import format.
+    #[command(after_help = "Example:\n  yeastar wp user export staff.csv")]
+    Export(ExportArgs),
     /// Removes a user.
     #[command(after_help = "Example:\n  yeastar wp user delete 54199")]
     Delete {

@@ -3,6 +3,7 @@
 //! write outputs with request ids.
 
 pub(crate) mod auth;
+pub(crate) mod bulk;
 pub(crate) mod partner_portal;
 pub(crate) mod profile;
 pub(crate) mod sandbox;

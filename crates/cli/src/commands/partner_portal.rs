@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
+use yeastar_bulk::partner_portal::PartnerPortalAdapter;
 use yeastar_partner_portal::{
     Client, CreateOrder, CreateUser, EditUser, ListBillingContacts, ListCountries, ListLicences, ListOrders,
     ListProducts, ListUsers, OperationType, OrderItem, PartnerPortal, PceOrder, PurchaseType, TaxType, WriteResult,
@@ -42,6 +43,14 @@ pub(crate) async fn run(ctx: &Ctx, command: PpCommand) -> CliResult {
         }
         PpCommand::User(PpUserCommand::Edit(args)) => {
             write_result(out, client.users().edit(edit_request(args)).await?)?;
+        }
+        // Connecting sends nothing: the file is still read and checked before any request.
+        PpCommand::User(PpUserCommand::Import(args)) => {
+            let adapter = PartnerPortalAdapter::new(client);
+            super::bulk::import(&yeastar_bulk::partner_portal::SCHEMA, args, || Ok((conn, adapter))).await?;
+        }
+        PpCommand::User(PpUserCommand::Export(args)) => {
+            super::bulk::export(args, || Ok((conn, PartnerPortalAdapter::new(client)))).await?;
         }
         PpCommand::Country(PpCountryCommand::List { name }) => {
             let mut query = ListCountries::new();

@@ -3,6 +3,7 @@
 use std::io::Read;
 use std::path::Path;
 
+use yeastar_bulk::workplace::WorkplaceAdapter;
 use yeastar_transport::Product;
 use yeastar_workplace::{
     Client, ClientBuilderExt, CreateGroup, CreateUser, EventType, Image, ListGroups, ListUsers, MAX_IMAGE_BYTES,
@@ -48,6 +49,15 @@ pub(crate) async fn run(ctx: &Ctx, command: WpCommand) -> CliResult {
         WpCommand::User(WpUserCommand::Update(args)) => update(ctx, client, args).await?,
         WpCommand::User(WpUserCommand::Delete { member_id }) => {
             out.one(&written("memberId", &client()?.users().delete(member_id).await?))?;
+        }
+        WpCommand::User(WpUserCommand::Import(args)) => {
+            super::bulk::import(&yeastar_bulk::workplace::SCHEMA, args, || {
+                connect().map(|(conn, c)| (conn, WorkplaceAdapter::new(c)))
+            })
+            .await?;
+        }
+        WpCommand::User(WpUserCommand::Export(args)) => {
+            super::bulk::export(args, || connect().map(|(conn, c)| (conn, WorkplaceAdapter::new(c)))).await?;
         }
         WpCommand::Group(WpGroupCommand::List { name }) => {
             let mut q = ListGroups::new();

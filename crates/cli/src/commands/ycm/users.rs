@@ -1,11 +1,12 @@
 //! `yeastar ycm user …` and `yeastar ycm subordinate …`
 
+use yeastar_bulk::ycm::YcmAdapter;
 use yeastar_ycm::{
     CreateUser, DeleteUsers, HighAvailability, ListSubordinates, ListUsers, PbxCreationLimit, ResellerPackage,
     UpdateSubscription, UpdateUser,
 };
 
-use super::client;
+use super::{client, connect};
 use crate::cli::{
     PbxLimitArg, YcmCreateArgs, YcmSubordinateCommand, YcmSubscriptionArgs, YcmUpdateArgs, YcmUserCommand,
 };
@@ -49,6 +50,15 @@ pub(super) async fn user(ctx: &Ctx, command: YcmUserCommand) -> CliResult {
                 .delete(DeleteUsers::new(user_type, user_ids))
                 .await?;
             out.one(&written("userId", &done))?;
+        }
+        YcmUserCommand::Import(args) => {
+            crate::commands::bulk::import(&yeastar_bulk::ycm::SCHEMA, args, || {
+                connect(ctx).map(|(conn, c)| (conn, YcmAdapter::new(c)))
+            })
+            .await?;
+        }
+        YcmUserCommand::Export(args) => {
+            crate::commands::bulk::export(args, || connect(ctx).map(|(conn, c)| (conn, YcmAdapter::new(c)))).await?;
         }
     }
     Ok(())
