@@ -12,7 +12,6 @@
 mod cli;
 mod commands;
 mod config;
-mod csv_format;
 mod output;
 mod progress;
 mod refusal;

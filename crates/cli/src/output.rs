@@ -1,6 +1,6 @@
 //! What commands print on stdout, in the format of `-o/--output`: `json` (pretty; a list is one
 //! array), `jsonl` (one compact JSON value per line), `table` (the columns an admin looks for
-//! first) or `csv` (see [`crate::csv_format`]). Default: `table` when stdout is a terminal,
+//! first) or `csv` (see [`yeastar_bulk::csv`], the format `user import` reads). Default: `table` when stdout is a terminal,
 //! `json` otherwise, so that scripts and pipes get JSON.
 
 use std::io::{self, Write};
@@ -11,8 +11,8 @@ use serde_json::{Map, Value};
 
 use crate::cli::OutputFormat;
 use crate::commands::CliResult;
-use crate::csv_format;
 use crate::term;
+use yeastar_bulk::csv as csv_format;
 
 /// The columns an admin looks for first, per kind of record. Tables show these (those that
 /// occur); CSV puts them first and then every other field.
