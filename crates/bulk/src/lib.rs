@@ -43,9 +43,9 @@
 //!
 //! | feature | adapter | key | lookup of a lost create |
 //! |---|---|---|---|
-//! | `partner-portal` | [`partner_portal::PartnerPortalAdapter`] | the Yeastar ID (`email` or `yeastarId`) | by Yeastar ID |
-//! | `ycm` (default) | [`ycm::YcmAdapter`] | `email` | one list read per batch |
-//! | `workplace` | [`workplace::WorkplaceAdapter`] | `email` | one list read per batch |
+//! | `partner-portal` | `partner_portal::PartnerPortalAdapter` | the Yeastar ID (`email` or `yeastarId`) | by Yeastar ID |
+//! | `ycm` (default) | `ycm::YcmAdapter` | `email` | one list read per batch |
+//! | `workplace` | `workplace::WorkplaceAdapter` | `email` | one list read per batch |
 //!
 //! The column names and rules of each product are in its module's docs; an adapter for
 //! another source is an implementation of [`Adapter`].

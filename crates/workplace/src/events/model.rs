@@ -59,7 +59,7 @@ impl EventType {
 pub struct MeetingData {
     /// The meeting's id (`meetingId`, a string such as `WzEsNzY0NzYsMCwxNjkwNTMzOTAwLDBd`).
     /// Required: a meeting event without it is refused with
-    /// [`WebhookError::Payload`](super::WebhookError::Payload).
+    /// [`WebhookError::Payload`](crate::events::webhooks::WebhookError::Payload).
     #[serde(default, deserialize_with = "required_text")]
     pub meeting_id: String,
     /// The meeting room's id (`roomId`).
