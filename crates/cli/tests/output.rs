@@ -226,6 +226,42 @@ fn progress_only_when_stderr_is_a_terminal_and_more_than_one_page_is_read() {
 }
 
 #[test]
+fn export_shows_a_spinner_only_on_a_terminal() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(httpmock::Method::POST).path("/dm/open_api/oauth/token");
+        then.status(200)
+            .json_body(json!({"access_token": "AT-p", "token_type": "bearer", "expires_in": 1800}));
+    });
+    // A slow listing, so that the spinner (ticking every 120 ms) is drawn at least once.
+    server.mock(|when, then| {
+        when.method(GET).path("/dm/open_api/v2/users");
+        then.status(200).delay(std::time::Duration::from_millis(600)).json_body(
+            json!({"requestId": "r", "status": "Success",
+                "data": {"pageSize": 50, "pageNumber": 1, "total": 1,
+                         "list": [{"userId": 1, "email": "a@example.com", "userType": "Reseller"}]}}),
+        );
+    });
+    let url = server.base_url();
+    let cache = TempDir::new("cache");
+    let env = [
+        ("YEASTAR_BASE_URL", url.as_str()),
+        ("YEASTAR_CLIENT_ID", "id"),
+        ("YEASTAR_CLIENT_SECRET", "secret"),
+        ("XDG_CACHE_HOME", cache.str()),
+    ];
+    let r = run_pty(&["ycm", "user", "export", "--format", "jsonl"], &env, Tty::Stderr);
+    assert_eq!(r.code, 0, "{r:#?}");
+    assert!(r.stdout.contains("a@example.com"), "{r:#?}");
+    assert!(r.stderr.contains("reading every user"), "{r:#?}");
+    // On a pipe: the same export, nothing on stderr.
+    let r = run_env(&["ycm", "user", "export", "--format", "jsonl"], &env);
+    assert_eq!(r.code, 0, "{r:#?}");
+    assert!(r.stdout.contains("a@example.com"), "{r:#?}");
+    assert_eq!(r.stderr, "", "{r:#?}");
+}
+
+#[test]
 fn errors_are_coloured_only_on_a_terminal_without_no_color() {
     let server = MockServer::start();
     server.mock(|when, then| {

@@ -97,7 +97,8 @@ pub(crate) async fn export<A: Adapter>(
     };
     let (_, adapter) = connect()?;
     let importer = Importer::new(adapter);
-    let records = importer.export().await?;
+    // Reading every user can take many pages: a spinner on a terminal's stderr meanwhile.
+    let records = crate::progress::spin("reading every user".to_owned(), importer.export()).await?;
     let mut text = Vec::new();
     yeastar_bulk::write_records(&mut text, format, &importer.schema().export_columns(), &records)?;
     match &file {
