@@ -1,6 +1,7 @@
 //! Endpoints as values: what a product crate hands to the client.
 
-use std::fmt;
+use std::borrow::Cow;
+use std::fmt::{self, Write as _};
 
 use bytes::Bytes;
 use http::Method;
@@ -74,6 +75,16 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~')
     .remove(b'@');
 
+/// Writes what it is given percent-encoded as one path segment.
+struct Segment<'a>(&'a mut String);
+
+impl fmt::Write for Segment<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0.extend(utf8_percent_encode(s, SEGMENT));
+        Ok(())
+    }
+}
+
 #[derive(Clone)]
 pub(crate) enum Body {
     Empty,
@@ -95,7 +106,8 @@ pub(crate) enum Body {
 pub struct Request {
     pub(crate) method: Method,
     pub(crate) template: &'static str,
-    pub(crate) path: String,
+    /// The template until a parameter is filled in (most requests have none to fill).
+    pub(crate) path: Cow<'static, str>,
     pub(crate) query: String,
     pub(crate) body: Body,
     pub(crate) idempotent: bool,
@@ -111,7 +123,7 @@ impl Request {
         Self {
             method,
             template,
-            path: template.to_owned(),
+            path: Cow::Borrowed(template),
             query: String::new(),
             body: Body::Empty,
             idempotent,
@@ -145,34 +157,46 @@ impl Request {
     /// segment: `/`, `?`, `#`, `%`, spaces and non-ASCII can never change the path. The values
     /// `""`, `.` and `..` are refused, because no encoding keeps them a single segment.
     pub fn path_param(mut self, name: &str, value: impl fmt::Display) -> Self {
-        let value = value.to_string();
-        if value.is_empty() || value == "." || value == ".." {
-            self.fail(Fault::Input(
-                name.to_owned(),
-                format!("{value:?} cannot be used as a path segment"),
-            ));
-            return self;
-        }
-        // Find `{name}` without building the pattern, then encode straight into the new path.
+        // Find `{name}` without building the pattern.
         let found = self.path.match_indices('{').map(|(at, _)| at).find(|&at| {
             let rest = &self.path[at + 1..];
             rest.starts_with(name) && rest[name.len()..].starts_with('}')
         });
-        match found {
-            Some(at) => {
-                let end = at + name.len() + 2;
-                let mut path = String::with_capacity(self.path.len() + value.len() * 3);
-                path.push_str(&self.path[..at]);
-                path.extend(utf8_percent_encode(&value, SEGMENT));
-                path.push_str(&self.path[end..]);
-                self.path = path;
+        let Some(at) = found else {
+            // A bad value is reported before a bad template, as when the template is right.
+            if !self.refuse_segment(name, &value.to_string()) {
+                self.fail(Fault::Template(format!(
+                    "path template {} has no parameter {{{name}}}",
+                    self.template
+                )));
             }
-            None => self.fail(Fault::Template(format!(
-                "path template {} has no parameter {{{name}}}",
-                self.template
-            ))),
+            return self;
+        };
+        // Encode straight into the new path, without an intermediate string for the value.
+        let end = at + name.len() + 2;
+        let mut path = String::with_capacity(self.path.len() + 64);
+        path.push_str(&self.path[..at]);
+        let _ = write!(Segment(&mut path), "{value}");
+        if self.refuse_segment(name, &path[at..]) {
+            return self;
         }
+        path.push_str(&self.path[end..]);
+        self.path = Cow::Owned(path);
         self
+    }
+
+    /// Records an input error when `segment` is `""`, `.` or `..`, which no encoding keeps a
+    /// single segment. Encoding keeps `.` and turns anything else into `%XX`, so the value and
+    /// its encoded form are one of these alike.
+    fn refuse_segment(&mut self, name: &str, segment: &str) -> bool {
+        let refused = segment.is_empty() || segment == "." || segment == "..";
+        if refused {
+            self.fail(Fault::Input(
+                name.to_owned(),
+                format!("{segment:?} cannot be used as a path segment"),
+            ));
+        }
+        refused
     }
 
     /// Adds a query parameter (form-urlencoded).
@@ -272,7 +296,8 @@ impl Request {
                 self.template
             )));
         }
-        let mut out = self.path.clone();
+        let mut out = String::with_capacity(self.path.len() + 1 + self.query.len());
+        out.push_str(&self.path);
         if !self.query.is_empty() {
             out.push('?');
             out.push_str(&self.query);
@@ -328,6 +353,11 @@ mod tests {
             let r = Request::get("/x/{id}/y").path_param("id", id);
             assert_eq!(r.path_and_query().unwrap(), format!("/x/{want}/y"), "{id}");
         }
+        // A value written in pieces (numbers, formatted values) is encoded as one segment.
+        let r = Request::get("/x/{id}/y").path_param("id", format_args!("{}/{}{}", "a", 7, ".."));
+        assert_eq!(r.path_and_query().unwrap(), "/x/a%2F7../y");
+        let r = Request::get("/x/{a}/{b}").path_param("b", 2).path_param("a", 1);
+        assert_eq!(r.path_and_query().unwrap(), "/x/1/2");
     }
 
     #[test]
@@ -343,6 +373,21 @@ mod tests {
             Request::get("/x/{id}").path_and_query(),
             Err(Error::Config(_))
         ));
+        // A bad value is reported first, whether or not the template has the parameter.
+        for (template, name) in [("/x/{id}", "id"), ("/x/{other}", "id")] {
+            for id in ["", ".."] {
+                let err = Request::get(template)
+                    .path_param(name, id)
+                    .path_and_query()
+                    .unwrap_err();
+                assert!(matches!(err, Error::InvalidInput { .. }), "{template} {id:?}: {err}");
+            }
+        }
+        let err = Request::get("/x/{other}")
+            .path_param("id", "ok")
+            .path_and_query()
+            .unwrap_err();
+        assert!(matches!(err, Error::Config(_)), "{err}");
     }
 
     #[test]
