@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use serde_json::{Map, Value};
-use yeastar_transport::Result;
+use yeastar_transport::{CallOptions, Result, RetryPolicy};
 
 use crate::input::Row;
 use crate::plan::Plan;
@@ -103,5 +103,30 @@ pub(crate) fn text_of(value: Option<&Value>) -> Option<String> {
         Value::String(s) if !s.is_empty() => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
+    }
+}
+
+/// The attempts of an adapter's read (the plan's list, a lookup) on transient failures and
+/// rate limits.
+const READ_ATTEMPTS: u32 = 8;
+
+/// The call options of an adapter's reads: the client's retry policy with at least
+/// [`READ_ATTEMPTS`] attempts.
+pub(crate) fn read_options(client: &yeastar_transport::Client) -> CallOptions {
+    let policy = client.config().retry.clone();
+    let attempts = policy.max_attempts.max(READ_ATTEMPTS);
+    CallOptions::new().retry(policy.with_max_attempts(attempts))
+}
+
+/// The call options of an adapter's writes: the transport's retries off (the engine retries
+/// them, paced, and never re-sends a create whose outcome is unknown).
+pub(crate) fn write_options() -> CallOptions {
+    CallOptions::new().retry(RetryPolicy::disabled())
+}
+
+impl Row {
+    /// The row's text field `name`, if it sets one.
+    pub(crate) fn text(&self, name: &str) -> Option<String> {
+        self.fields.get(name).and_then(Value::as_str).map(str::to_owned)
     }
 }

@@ -18,9 +18,9 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use serde_json::Value;
 use yeastar_partner_portal::{Client, CreateUser, EditUser, ListUsers, TaxType};
-use yeastar_transport::{CallOptions, Endpoint, Product, Result, RetryPolicy};
+use yeastar_transport::{Endpoint, Product, Result};
 
-use crate::adapter::{Adapter, Record, Written, text_of};
+use crate::adapter::{Adapter, Record, Written, read_options, text_of, write_options};
 use crate::input::Row;
 use crate::problem::Problem;
 use crate::schema::{Access, Field, Kind, Schema, invalid_message};
@@ -50,8 +50,6 @@ pub const SCHEMA: Schema = Schema::new(
     ],
 );
 
-const READ_ATTEMPTS: u32 = 8;
-
 /// The Partner Portal adapter.
 #[derive(Debug, Clone)]
 pub struct PartnerPortalAdapter {
@@ -64,17 +62,11 @@ impl PartnerPortalAdapter {
     /// 8 attempts; writes with the transport's retries off (the engine retries them, paced,
     /// and never re-sends a create whose outcome is unknown).
     pub fn new(client: Client) -> Self {
-        let policy = client.transport().config().retry.clone();
-        let attempts = policy.max_attempts.max(READ_ATTEMPTS);
         Self {
-            reads: client.with_options(CallOptions::new().retry(policy.with_max_attempts(attempts))),
-            writes: client.with_options(CallOptions::new().retry(RetryPolicy::disabled())),
+            reads: client.with_options(read_options(client.transport())),
+            writes: client.with_options(write_options()),
         }
     }
-}
-
-fn text(row: &Row, name: &str) -> Option<String> {
-    row.fields.get(name).and_then(Value::as_str).map(str::to_owned)
 }
 
 fn problem(row: &Row, field: &str, message: String) -> Problem {
@@ -96,12 +88,12 @@ fn checked<E: Endpoint>(row: &Row, req: E) -> std::result::Result<E, Problem> {
 fn create_request(row: &Row) -> std::result::Result<CreateUser, Problem> {
     let mut req = CreateUser::new(
         row.key.clone(),
-        text(row, "company").unwrap_or_default(),
-        text(row, "country").unwrap_or_default(),
+        row.text("company").unwrap_or_default(),
+        row.text("country").unwrap_or_default(),
     );
     macro_rules! set {
         ($($field:ident => $name:literal),*) => {$(
-            if let Some(v) = text(row, $name) {
+            if let Some(v) = row.text($name) {
                 req = req.$field(v);
             }
         )*};
@@ -109,7 +101,7 @@ fn create_request(row: &Row) -> std::result::Result<CreateUser, Problem> {
     set!(first_name => "firstName", last_name => "lastName", phone_number => "phoneNumber",
          state_province => "stateProvince", city => "city", street => "street", zip_code => "zipCode",
          tax_num => "taxNum", remark => "remark");
-    if let Some(t) = text(row, "taxType") {
+    if let Some(t) = row.text("taxType") {
         req = req.tax_type(TaxType::from(t.as_str()));
     }
     if let Some(b) = row.fields.get("sendUserActivationEmail").and_then(Value::as_bool) {
@@ -121,7 +113,7 @@ fn create_request(row: &Row) -> std::result::Result<CreateUser, Problem> {
 fn edit_request(row: &Row, changes: &[String]) -> std::result::Result<EditUser, Problem> {
     let mut req = EditUser::new(row.key.clone());
     for name in changes {
-        let v = text(row, name).unwrap_or_default();
+        let v = row.text(name).unwrap_or_default();
         req = match name.as_str() {
             "company" => req.company(v),
             "firstName" => req.first_name(v),

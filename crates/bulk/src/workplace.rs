@@ -23,10 +23,10 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use serde_json::Value;
-use yeastar_transport::{CallOptions, Endpoint, Product, Result, RetryPolicy};
+use yeastar_transport::{Endpoint, Product, Result};
 use yeastar_workplace::{Client, CreateUser, Image, ListGroups, ListUsers, Role, UpdateUser, User};
 
-use crate::adapter::{Adapter, Record, Written, text_of};
+use crate::adapter::{Adapter, Record, Written, read_options, text_of, write_options};
 use crate::input::Row;
 use crate::plan::{Action, Plan};
 use crate::problem::Problem;
@@ -51,7 +51,6 @@ pub const SCHEMA: Schema = Schema::new(
     ],
 );
 
-const READ_ATTEMPTS: u32 = 8;
 const PAGE_SIZE: u32 = 100;
 
 /// The Workplace adapter.
@@ -67,17 +66,11 @@ impl WorkplaceAdapter {
     /// off (the engine retries them, paced, and never re-sends a create whose outcome is
     /// unknown).
     pub fn new(client: Client) -> Self {
-        let policy = client.transport().config().retry.clone();
-        let attempts = policy.max_attempts.max(READ_ATTEMPTS);
         Self {
-            reads: client.with_options(CallOptions::new().retry(policy.with_max_attempts(attempts))),
-            writes: client.with_options(CallOptions::new().retry(RetryPolicy::disabled())),
+            reads: client.with_options(read_options(client.transport())),
+            writes: client.with_options(write_options()),
         }
     }
-}
-
-fn text(row: &Row, name: &str) -> Option<String> {
-    row.fields.get(name).and_then(Value::as_str).map(str::to_owned)
 }
 
 fn ids(row: &Row) -> Vec<u64> {
@@ -93,7 +86,7 @@ fn problem(row: &Row, field: &str, message: String) -> Problem {
 }
 
 fn image(row: &Row) -> std::result::Result<Option<Image>, Problem> {
-    match text(row, "imageBase64") {
+    match row.text("imageBase64") {
         None => Ok(None),
         Some(url) => Image::from_data_url(url)
             .map(Some)
@@ -112,14 +105,14 @@ fn checked<E: Endpoint>(row: &Row, req: E) -> std::result::Result<E, Problem> {
 fn create_request(row: &Row) -> std::result::Result<CreateUser, Problem> {
     let mut req = CreateUser::new(
         row.key.clone(),
-        text(row, "firstName").unwrap_or_default(),
+        row.text("firstName").unwrap_or_default(),
         ids(row),
-        Role::from(text(row, "roleName").unwrap_or_default().as_str()),
-        text(row, "preferredBuildingName").unwrap_or_default(),
+        Role::from(row.text("roleName").unwrap_or_default().as_str()),
+        row.text("preferredBuildingName").unwrap_or_default(),
     );
     macro_rules! set {
         ($($field:ident => $name:literal),*) => {$(
-            if let Some(v) = text(row, $name) {
+            if let Some(v) = row.text($name) {
                 req = req.$field(v);
             }
         )*};
@@ -138,7 +131,7 @@ fn create_request(row: &Row) -> std::result::Result<CreateUser, Problem> {
 /// Sets the row's `changes` (and its image, if it has one) on a complete update.
 fn apply(row: &Row, changes: &[String], image: Option<&Image>, u: &mut UpdateUser) {
     for name in changes {
-        let v = text(row, name);
+        let v = row.text(name);
         match name.as_str() {
             "firstName" => u.first_name = v.unwrap_or_default(),
             "lastName" => u.last_name = v,

@@ -20,12 +20,12 @@
 
 use async_trait::async_trait;
 use serde_json::Value;
-use yeastar_transport::{CallOptions, Endpoint, Product, Result, RetryPolicy};
+use yeastar_transport::{Endpoint, Product, Result};
 use yeastar_ycm::{
     Client, CreateUser, HighAvailability, ListUsers, MAX_PAGE_SIZE, ResellerPackage, UpdateUser, UserType,
 };
 
-use crate::adapter::{Adapter, Record, Written, text_of};
+use crate::adapter::{Adapter, Record, Written, read_options, text_of, write_options};
 use crate::input::Row;
 use crate::problem::Problem;
 use crate::schema::{Access, Field, Kind, Schema, invalid_message};
@@ -72,9 +72,6 @@ pub const SCHEMA: Schema = Schema::new(
     ],
 );
 
-/// The attempts of a read (the plan's list, a lookup) on transient failures and rate limits.
-const READ_ATTEMPTS: u32 = 8;
-
 /// The YCM adapter.
 #[derive(Debug, Clone)]
 pub struct YcmAdapter {
@@ -87,17 +84,11 @@ impl YcmAdapter {
     /// 8 attempts; writes with the transport's retries off (the engine retries them, paced,
     /// and never re-sends a create whose outcome is unknown).
     pub fn new(client: Client) -> Self {
-        let policy = client.transport().config().retry.clone();
-        let attempts = policy.max_attempts.max(READ_ATTEMPTS);
         Self {
-            reads: client.with_options(CallOptions::new().retry(policy.with_max_attempts(attempts))),
-            writes: client.with_options(CallOptions::new().retry(RetryPolicy::disabled())),
+            reads: client.with_options(read_options(client.transport())),
+            writes: client.with_options(write_options()),
         }
     }
-}
-
-fn text(row: &Row, name: &str) -> Option<String> {
-    row.fields.get(name).and_then(Value::as_str).map(str::to_owned)
 }
 
 fn count(row: &Row, name: &str) -> Option<u32> {
@@ -110,11 +101,11 @@ fn count(row: &Row, name: &str) -> Option<u32> {
 /// The create request of a row, checked by the SDK as it would be before sending.
 fn create_request(row: &Row) -> std::result::Result<CreateUser, Problem> {
     let problem = |field: &str, message: String| Problem::new(row.line, message).field(field).key(Some(&row.key));
-    let user_type = UserType::from(text(row, "userType").unwrap_or_default().as_str());
-    let mut req = CreateUser::new(user_type, text(row, "firstName").unwrap_or_default(), row.key.clone());
+    let user_type = UserType::from(row.text("userType").unwrap_or_default().as_str());
+    let mut req = CreateUser::new(user_type, row.text("firstName").unwrap_or_default(), row.key.clone());
     macro_rules! set {
         ($($field:ident => $name:literal),*) => {$(
-            if let Some(v) = text(row, $name) {
+            if let Some(v) = row.text($name) {
                 req = req.$field(v);
             }
         )*};
@@ -144,7 +135,7 @@ fn create_request(row: &Row) -> std::result::Result<CreateUser, Problem> {
         if let Some(n) = count(row, "totalUltimatePlan") {
             pkg = pkg.total_ultimate_plan(n);
         }
-        if let Some(ha) = text(row, "highAvailability") {
+        if let Some(ha) = row.text("highAvailability") {
             pkg = pkg.high_availability(HighAvailability::from(ha.as_str()));
         }
         if let Some(n) = count(row, "totalCustomDomains") {
@@ -179,7 +170,7 @@ fn update_request(row: &Row, current: &Record, changes: &[String]) -> std::resul
     let id = user_id(current).ok_or_else(|| problem("email", "YCM listed the user without a userId".into()))?;
     let mut req = UpdateUser::new(id);
     for name in changes {
-        let v = text(row, name).unwrap_or_default();
+        let v = row.text(name).unwrap_or_default();
         req = match name.as_str() {
             "company" => req.company(v),
             "firstName" => req.first_name(v),
