@@ -72,17 +72,7 @@ pub(super) struct ListQuery {
 pub(super) async fn list(State(app): State<Arc<App>>, Q(q): Q<ListQuery>) -> Answer {
     let mut db = app.db();
     let mut list: Vec<Value> = db.ycm.customers.values().map(Customer::to_json).collect();
-    match q.sort.as_deref().unwrap_or("") {
-        "" | "customerId" => {}
-        "-customerId" => list.reverse(),
-        other => {
-            return Err(ApiErr::invalid(
-                "sort",
-                "oneof",
-                format!("Unsupported sort field: {other}"),
-            ));
-        }
-    }
+    super::sort_by_id(&mut list, q.sort.as_deref(), "customerId")?;
     let data = q.paging.page(&list)?;
     Ok(success(&mut db, Some(data)))
 }

@@ -158,3 +158,21 @@ fn ids(body: &Map<String, Value>, key: &str) -> Result<Vec<u64>, ApiErr> {
         _ => Err(ApiErr::required(key)),
     }
 }
+
+/// Applies YCM's `sort` by a list's id field to a list in id order: none or `id` keeps it,
+/// `-id` reverses it, anything else is refused as YCM refuses it.
+fn sort_by_id(list: &mut [Value], sort: Option<&str>, id_field: &str) -> Result<(), ApiErr> {
+    match sort.unwrap_or("") {
+        "" => Ok(()),
+        s if s == id_field => Ok(()),
+        s if s.strip_prefix('-') == Some(id_field) => {
+            list.reverse();
+            Ok(())
+        }
+        other => Err(ApiErr::invalid(
+            "sort",
+            "oneof",
+            format!("Unsupported sort field: {other}"),
+        )),
+    }
+}

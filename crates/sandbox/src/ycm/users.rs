@@ -55,17 +55,7 @@ pub(super) struct ListQuery {
 pub(super) async fn list(State(app): State<Arc<App>>, Q(q): Q<ListQuery>) -> Answer {
     let mut db = app.db();
     let mut users: Vec<Value> = db.ycm.users.values().map(User::to_json).collect();
-    match q.sort.as_deref().unwrap_or("") {
-        "" | "userId" => {}
-        "-userId" => users.reverse(),
-        other => {
-            return Err(ApiErr::invalid(
-                "sort",
-                "oneof",
-                format!("Unsupported sort field: {other}"),
-            ));
-        }
-    }
+    super::sort_by_id(&mut users, q.sort.as_deref(), "userId")?;
     let data = q.paging.page(&users)?;
     Ok(success(&mut db, Some(data)))
 }
