@@ -2,9 +2,10 @@
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
+use arc_swap::ArcSwapOption;
 use async_trait::async_trait;
 use http::HeaderValue;
 use tokio::time::Instant;
@@ -272,6 +273,22 @@ pub(crate) struct CachedToken {
     expires_at: Instant,
 }
 
+/// What one call takes from the cache: the header it sends, and the generation to name when the
+/// API rejects it.
+pub(crate) struct TokenUse {
+    pub(crate) header: HeaderValue,
+    pub(crate) generation: u64,
+}
+
+impl TokenUse {
+    pub(crate) fn of(token: &CachedToken) -> Self {
+        Self {
+            header: token.header.clone(),
+            generation: token.generation,
+        }
+    }
+}
+
 pub(crate) fn bearer_header(token: &Secret) -> Result<HeaderValue> {
     let mut v = HeaderValue::try_from(format!("Bearer {}", token.expose()))
         .map_err(|_| Error::Config("the access token holds characters not allowed in an HTTP header".into()))?;
@@ -330,7 +347,10 @@ pub(crate) struct TokenCache {
     client_secret: Secret,
     store: Option<Arc<dyn TokenStore>>,
     scrubber: Arc<Scrubber>,
-    current: RwLock<Option<Arc<CachedToken>>>,
+    /// Read on every call: an `ArcSwap` load writes no lock word or reference count that other
+    /// threads share (a `RwLock` read and an `Arc` clone wrote two each, bouncing their cache
+    /// lines between the worker threads).
+    current: ArcSwapOption<CachedToken>,
     state: Mutex<State>,
     generation: AtomicU64,
     requests: AtomicU64,
@@ -366,7 +386,7 @@ impl TokenCache {
             client_secret,
             store,
             scrubber,
-            current: RwLock::new(None),
+            current: ArcSwapOption::empty(),
             state: Mutex::new(State {
                 refresh_token: None,
                 store_loaded: false,
@@ -385,7 +405,16 @@ impl TokenCache {
     }
 
     fn current(&self) -> Option<Arc<CachedToken>> {
-        self.current.read().unwrap_or_else(|p| p.into_inner()).clone()
+        self.current.load_full()
+    }
+
+    /// The cached token's header if it is not yet due for refresh (no waiting, no I/O).
+    pub(crate) fn fresh(&self) -> Option<TokenUse> {
+        let current = self.current.load();
+        current
+            .as_deref()
+            .filter(|t| Instant::now() < t.refresh_at)
+            .map(TokenUse::of)
     }
 
     /// A valid token, fetching or refreshing it if needed.
@@ -574,7 +603,7 @@ impl TokenCache {
             refresh_at,
             expires_at: now + left,
         });
-        *self.current.write().unwrap_or_else(|p| p.into_inner()) = Some(token);
+        self.current.store(Some(token));
     }
 
     fn install(&self, set: TokenSet) -> Result<Arc<CachedToken>> {
@@ -608,7 +637,7 @@ impl TokenCache {
             .refresh_token
             .clone()
             .map(|rt| (rt, refresh_lifetime.map(|d| now + d)));
-        *self.current.write().unwrap_or_else(|p| p.into_inner()) = Some(token.clone());
+        self.current.store(Some(token.clone()));
         if let Some(store) = &self.store {
             let wall = SystemTime::now();
             let mut stored = StoredTokens::new(set.access_token, wall + lifetime);
@@ -622,12 +651,15 @@ impl TokenCache {
 
     /// Drops `token`, which the API rejected, if it is still the current one (so that many
     /// concurrent 401s cause one refresh, not many), and forgets it in the token store.
-    pub(crate) fn invalidate(&self, token: &CachedToken) {
-        let mut current = self.current.write().unwrap_or_else(|p| p.into_inner());
-        if current.as_ref().is_some_and(|c| c.generation == token.generation) {
-            *current = None;
-            drop(current);
-            if let Some(store) = &self.store {
+    pub(crate) fn invalidate(&self, generation: u64) {
+        let current = self.current.load_full();
+        if current.as_ref().is_some_and(|c| c.generation == generation) {
+            let previous = self.current.compare_and_swap(&current, None);
+            let dropped = match (&*previous, &current) {
+                (Some(p), Some(c)) => Arc::ptr_eq(p, c),
+                _ => false,
+            };
+            if dropped && let Some(store) = &self.store {
                 store.clear();
             }
         }

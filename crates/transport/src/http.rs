@@ -30,6 +30,44 @@ pub trait HttpSend: Send + Sync + fmt::Debug {
 #[cfg(feature = "reqwest")]
 pub use self::reqwest_impl::ReqwestHttp;
 
+/// The client's HTTP layer. The default reqwest client is called directly: through
+/// `dyn HttpSend` every attempt boxes its future (`async_trait`), one more allocation per call
+/// that lives across the await and is often freed by another worker thread.
+#[derive(Debug)]
+pub(crate) enum Http {
+    #[cfg(feature = "reqwest")]
+    Reqwest(ReqwestHttp),
+    Custom(std::sync::Arc<dyn HttpSend>),
+}
+
+impl Http {
+    /// The request is turned into the HTTP client's own before the returned future is first
+    /// polled, so that the future holds only what the exchange needs (every byte of it is
+    /// copied each time it is moved into the future that awaits it).
+    #[cfg(feature = "reqwest")]
+    pub(crate) fn send(
+        &self,
+        request: http::Request<Bytes>,
+        max_body_bytes: usize,
+    ) -> impl Future<Output = Result<http::Response<Bytes>, TransportError>> + Send + '_ {
+        match self {
+            Http::Reqwest(http) => futures_util::future::Either::Left(http.execute(request, max_body_bytes)),
+            Http::Custom(http) => futures_util::future::Either::Right(http.send(request, max_body_bytes)),
+        }
+    }
+
+    /// Without the `reqwest` feature every client is a user's `HttpSend`.
+    #[cfg(not(feature = "reqwest"))]
+    pub(crate) fn send(
+        &self,
+        request: http::Request<Bytes>,
+        max_body_bytes: usize,
+    ) -> impl Future<Output = Result<http::Response<Bytes>, TransportError>> + Send + '_ {
+        let Http::Custom(http) = self;
+        http.send(request, max_body_bytes)
+    }
+}
+
 #[cfg(feature = "reqwest")]
 mod reqwest_impl {
     use std::sync::OnceLock;
@@ -54,8 +92,15 @@ mod reqwest_impl {
     struct BaseUrl {
         scheme: String,
         authority: String,
+        /// `scheme://authority` with a placeholder path of [`PATH_ROOM`] bytes: a clone is one
+        /// allocation with room for the real path, which `set_path` then writes without
+        /// growing the string (a clone of the bare base grew twice per request).
         url: url::Url,
     }
+
+    /// The path and query length that fits in a clone of [`BaseUrl::url`] (Yeastar's paths
+    /// are under 100 bytes; a longer one still works, with one reallocation).
+    const PATH_ROOM: usize = 192;
 
     impl ReqwestHttp {
         /// A client with the given connect timeout.
@@ -90,7 +135,9 @@ mod reqwest_impl {
             let base = match self.base.get() {
                 Some(base) => base,
                 None => {
-                    let url = url::Url::parse(&format!("{scheme}://{authority}"))?;
+                    // (`Url::parse` trims trailing spaces: the placeholder is made of `x`.)
+                    let room = "x".repeat(PATH_ROOM - 1);
+                    let url = url::Url::parse(&format!("{scheme}://{authority}/{room}"))?;
                     self.base.get_or_init(|| BaseUrl {
                         scheme: scheme.to_owned(),
                         authority: authority.to_owned(),
@@ -169,6 +216,56 @@ mod reqwest_impl {
         )
     }
 
+    impl ReqwestHttp {
+        /// Sends `request` and reads the whole body (what [`HttpSend::send`] does, without a
+        /// boxed future: the transport calls this directly).
+        pub(crate) fn execute(
+            &self,
+            request: http::Request<Bytes>,
+            max_body_bytes: usize,
+        ) -> impl Future<Output = Result<http::Response<Bytes>, TransportError>> + Send + 'static {
+            let pending = self.reqwest_request(request).map(|r| self.client.execute(r));
+            async move { read(pending?.await.map_err(classify)?, max_body_bytes).await }
+        }
+    }
+
+    /// Reads the whole body of `response`, stopping once it exceeds `max_body_bytes`.
+    async fn read(
+        mut response: reqwest::Response,
+        max_body_bytes: usize,
+    ) -> Result<http::Response<Bytes>, TransportError> {
+        if response.content_length().is_some_and(|n| n > max_body_bytes as u64) {
+            return Err(too_large(max_body_bytes));
+        }
+        // A body that arrives in one chunk (the usual case) is kept as it is; only a body in
+        // several chunks is copied into one buffer.
+        let mut first = Bytes::new();
+        let mut joined: Option<BytesMut> = None;
+        while let Some(chunk) = response.chunk().await.map_err(classify)? {
+            let have = joined.as_ref().map_or(first.len(), BytesMut::len);
+            if have + chunk.len() > max_body_bytes {
+                return Err(too_large(max_body_bytes));
+            }
+            match &mut joined {
+                Some(buf) => buf.extend_from_slice(&chunk),
+                None if first.is_empty() => first = chunk,
+                None => {
+                    let cap = response.content_length().unwrap_or(8 * 1024).min(max_body_bytes as u64);
+                    let mut buf = BytesMut::with_capacity((cap as usize).max(first.len() + chunk.len()));
+                    buf.extend_from_slice(&first);
+                    buf.extend_from_slice(&chunk);
+                    joined = Some(buf);
+                }
+            }
+        }
+        let body = joined.map_or(first, BytesMut::freeze);
+        let mut out = http::Response::new(body);
+        *out.status_mut() = response.status();
+        *out.version_mut() = response.version();
+        *out.headers_mut() = std::mem::take(response.headers_mut());
+        Ok(out)
+    }
+
     #[async_trait::async_trait]
     impl HttpSend for ReqwestHttp {
         async fn send(
@@ -176,24 +273,7 @@ mod reqwest_impl {
             request: http::Request<Bytes>,
             max_body_bytes: usize,
         ) -> Result<http::Response<Bytes>, TransportError> {
-            let request = self.reqwest_request(request)?;
-            let mut response = self.client.execute(request).await.map_err(classify)?;
-            if response.content_length().is_some_and(|n| n > max_body_bytes as u64) {
-                return Err(too_large(max_body_bytes));
-            }
-            let cap = response.content_length().unwrap_or(8 * 1024).min(max_body_bytes as u64);
-            let mut body = BytesMut::with_capacity(cap as usize);
-            while let Some(chunk) = response.chunk().await.map_err(classify)? {
-                if body.len() + chunk.len() > max_body_bytes {
-                    return Err(too_large(max_body_bytes));
-                }
-                body.extend_from_slice(&chunk);
-            }
-            let mut out = http::Response::new(body.freeze());
-            *out.status_mut() = response.status();
-            *out.version_mut() = response.version();
-            *out.headers_mut() = std::mem::take(response.headers_mut());
-            Ok(out)
+            self.execute(request, max_body_bytes).await
         }
     }
 
@@ -206,7 +286,10 @@ mod reqwest_impl {
         #[test]
         fn urls_match_a_full_parse() {
             let http = ReqwestHttp::new(Duration::from_secs(1)).unwrap();
+            // Longer than the placeholder path of the cached base (PATH_ROOM): still exact.
+            let long = format!("http://127.0.0.1:8080/{}?q={}", "seg/".repeat(80), "v".repeat(300));
             for uri in [
+                long.as_str(),
                 "http://127.0.0.1:8080/user/openapi/user/v1/subordinate_user/color123@yeastar.com",
                 "https://api.yeastar.example/a/b?pageNo=2&pageSize=25",
                 "https://API.Yeastar.example:443/x/%2F..%2Fy/./z/../w?q=a+b&r=%27%22",

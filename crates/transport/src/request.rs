@@ -48,9 +48,19 @@ pub trait Endpoint: Send + Sync {
 /// id is recorded on the current span. Public for the fuzz tests and benchmarks.
 #[doc(hidden)]
 pub fn decode_response<E: Endpoint + ?Sized>(raw: &RawResponse<'_>) -> Result<E::Output> {
+    decode_response_in::<E>(raw, &tracing::Span::current())
+}
+
+/// [`decode_response`], recording the request id in `span`.
+pub(crate) fn decode_response_in<E: Endpoint + ?Sized>(
+    raw: &RawResponse<'_>,
+    span: &tracing::Span,
+) -> Result<E::Output> {
     let record = |meta: &Meta<'_>| {
-        if let Some(id) = meta.request_id() {
-            tracing::Span::current().record("request_id", id);
+        if let Some(id) = meta.request_id()
+            && !span.is_disabled()
+        {
+            span.record("request_id", id);
         }
     };
     match <E::Envelope as Envelope>::decode::<E::Data>(raw) {
@@ -284,6 +294,12 @@ impl Request {
 
     /// The encoded path and query, or the input error recorded while building.
     pub fn path_and_query(&self) -> Result<String> {
+        self.path_and_query_after("")
+    }
+
+    /// `prefix` followed by the encoded path and query, in a string of exactly that length (so
+    /// that it becomes an `http::Uri` without another allocation).
+    pub(crate) fn path_and_query_after(&self, prefix: &str) -> Result<String> {
         match &self.fault {
             Some(Fault::Input(field, message)) => return Err(Error::invalid_input(field, message)),
             Some(Fault::Template(message)) => return Err(Error::Config(message.clone())),
@@ -296,7 +312,9 @@ impl Request {
                 self.template
             )));
         }
-        let mut out = String::with_capacity(self.path.len() + 1 + self.query.len());
+        let query_len = if self.query.is_empty() { 0 } else { 1 + self.query.len() };
+        let mut out = String::with_capacity(prefix.len() + self.path.len() + query_len);
+        out.push_str(prefix);
         out.push_str(&self.path);
         if !self.query.is_empty() {
             out.push('?');

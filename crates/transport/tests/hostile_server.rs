@@ -130,6 +130,53 @@ async fn an_endless_chunked_body_stops_at_the_cap() {
     assert!(sent < 64 * 1024 * 1024, "client kept reading: {sent} bytes written");
 }
 
+/// Serves `body` with chunked encoding, `parts` chunks written apart (so that they arrive as
+/// separate reads).
+async fn chunked_server(body: String, parts: usize) -> String {
+    raw_server(move |mut sock| {
+        let body = body.clone();
+        async move {
+            let _ = sock
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n")
+                .await;
+            let bytes = body.as_bytes();
+            let step = bytes.len().div_ceil(parts);
+            for piece in bytes.chunks(step) {
+                let framed = [format!("{:x}\r\n", piece.len()).as_bytes(), piece, b"\r\n"].concat();
+                let _ = sock.write_all(&framed).await;
+                let _ = sock.flush().await;
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            let _ = sock.write_all(b"0\r\n\r\n").await;
+        }
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_body_in_several_chunks_is_read_whole_and_the_cap_counts_every_chunk() {
+    // The reader keeps a body that comes in one piece as it is and joins one that does not:
+    // the joined body must be the whole answer, in order.
+    let long = "x".repeat(3000);
+    let body = ok_json(&format!(r#"{{"id":"1","note":"{long}"}}"#));
+    let base = chunked_server(body.clone(), 4).await;
+    let client: Client = static_client(&base).build().unwrap();
+    let data = client.send(&GetThing("1".into())).await.unwrap();
+    assert_eq!(data, serde_json::json!({"id": "1", "note": long}));
+
+    // Exactly at the cap, in four chunks: accepted.
+    let client: Client = static_client(&base).max_body_bytes(body.len()).build().unwrap();
+    client.send(&GetThing("1".into())).await.unwrap();
+
+    // One byte under: refused, although no single chunk is over the cap.
+    let client: Client = static_client(&base).max_body_bytes(body.len() - 1).build().unwrap();
+    let err = client.send(&GetThing("1".into())).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Transport(t) if t.kind == TransportErrorKind::BodyTooLarge),
+        "{err}"
+    );
+}
+
 #[tokio::test]
 async fn a_declared_huge_body_is_refused_before_reading() {
     let base = raw_server(|mut sock| async move {
