@@ -225,45 +225,48 @@ mod reqwest_impl {
             max_body_bytes: usize,
         ) -> impl Future<Output = Result<http::Response<Bytes>, TransportError>> + Send + 'static {
             let pending = self.reqwest_request(request).map(|r| self.client.execute(r));
-            async move { read(pending?.await.map_err(classify)?, max_body_bytes).await }
-        }
-    }
-
-    /// Reads the whole body of `response`, stopping once it exceeds `max_body_bytes`.
-    async fn read(
-        mut response: reqwest::Response,
-        max_body_bytes: usize,
-    ) -> Result<http::Response<Bytes>, TransportError> {
-        if response.content_length().is_some_and(|n| n > max_body_bytes as u64) {
-            return Err(too_large(max_body_bytes));
-        }
-        // A body that arrives in one chunk (the usual case) is kept as it is; only a body in
-        // several chunks is copied into one buffer.
-        let mut first = Bytes::new();
-        let mut joined: Option<BytesMut> = None;
-        while let Some(chunk) = response.chunk().await.map_err(classify)? {
-            let have = joined.as_ref().map_or(first.len(), BytesMut::len);
-            if have + chunk.len() > max_body_bytes {
-                return Err(too_large(max_body_bytes));
-            }
-            match &mut joined {
-                Some(buf) => buf.extend_from_slice(&chunk),
-                None if first.is_empty() => first = chunk,
-                None => {
-                    let cap = response.content_length().unwrap_or(8 * 1024).min(max_body_bytes as u64);
-                    let mut buf = BytesMut::with_capacity((cap as usize).max(first.len() + chunk.len()));
-                    buf.extend_from_slice(&first);
-                    buf.extend_from_slice(&chunk);
-                    joined = Some(buf);
+            // One async block, and no `?` across an await: each would keep its own copy of the
+            // response in the future's state.
+            async move {
+                let mut response = match pending {
+                    Ok(pending) => match pending.await {
+                        Ok(response) => response,
+                        Err(e) => return Err(classify(e)),
+                    },
+                    Err(e) => return Err(e),
+                };
+                if response.content_length().is_some_and(|n| n > max_body_bytes as u64) {
+                    return Err(too_large(max_body_bytes));
                 }
+                // A body that arrives in one chunk (the usual case) is kept as it is; only a
+                // body in several chunks is copied into one buffer.
+                let mut first = Bytes::new();
+                let mut joined: Option<BytesMut> = None;
+                while let Some(chunk) = response.chunk().await.map_err(classify)? {
+                    let have = joined.as_ref().map_or(first.len(), BytesMut::len);
+                    if have + chunk.len() > max_body_bytes {
+                        return Err(too_large(max_body_bytes));
+                    }
+                    match &mut joined {
+                        Some(buf) => buf.extend_from_slice(&chunk),
+                        None if first.is_empty() => first = chunk,
+                        None => {
+                            let cap = response.content_length().unwrap_or(8 * 1024).min(max_body_bytes as u64);
+                            let mut buf = BytesMut::with_capacity((cap as usize).max(first.len() + chunk.len()));
+                            buf.extend_from_slice(&first);
+                            buf.extend_from_slice(&chunk);
+                            joined = Some(buf);
+                        }
+                    }
+                }
+                let body = joined.map_or(first, BytesMut::freeze);
+                let mut out = http::Response::new(body);
+                *out.status_mut() = response.status();
+                *out.version_mut() = response.version();
+                *out.headers_mut() = std::mem::take(response.headers_mut());
+                Ok(out)
             }
         }
-        let body = joined.map_or(first, BytesMut::freeze);
-        let mut out = http::Response::new(body);
-        *out.status_mut() = response.status();
-        *out.version_mut() = response.version();
-        *out.headers_mut() = std::mem::take(response.headers_mut());
-        Ok(out)
     }
 
     #[async_trait::async_trait]
