@@ -88,12 +88,10 @@ pub(crate) fn median(mut v: Vec<f64>) -> f64 {
     }
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let idx = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
-    sorted[idx]
+/// The value at fraction `p` of sorted `v` (nearest rank), if any.
+fn percentile<T: Copy>(sorted: &[T], p: f64) -> Option<T> {
+    let idx = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len().max(1)) - 1;
+    sorted.get(idx).copied()
 }
 
 fn us(d: Duration) -> String {
@@ -236,14 +234,6 @@ async fn measured<Fut: Future<Output = Result<Run, String>>>(server: u32, run: F
     })
 }
 
-/// The value at fraction `p` of sorted `v`.
-fn quantile(v: &[f64], p: f64) -> f64 {
-    if v.is_empty() {
-        return f64::NAN;
-    }
-    v[((v.len() - 1) as f64 * p).round() as usize]
-}
-
 /// 1. Overhead per call.
 pub(crate) async fn overhead(plan: &Plan, server: &Server) -> Result<(), String> {
     let (calls, rounds, conc) = (plan.overhead_calls, plan.overhead_rounds, plan.concurrency);
@@ -296,7 +286,8 @@ pub(crate) async fn overhead(plan: &Plan, server: &Server) -> Result<(), String>
         "",
     );
     for (name, p) in [("p50 latency", 0.50), ("p99 latency", 0.99)] {
-        let (s, b) = (percentile(&sdk_lat, p), percentile(&bare_lat, p));
+        let at = |lat: &[Duration]| percentile(lat, p).unwrap_or_default();
+        let (s, b) = (at(&sdk_lat), at(&bare_lat));
         row(
             sec,
             name,
@@ -330,7 +321,8 @@ pub(crate) async fn overhead(plan: &Plan, server: &Server) -> Result<(), String>
     );
     let mut sorted = ratios;
     sorted.sort_by(f64::total_cmp);
-    let (q1, q3) = (quantile(&sorted, 0.25), quantile(&sorted, 0.75));
+    let quartile = |p| percentile(&sorted, p).unwrap_or(f64::NAN);
+    let (q1, q3) = (quartile(0.25), quartile(0.75));
     // The standard error of a median is about 1.25 σ / √n; σ estimated from the quartiles.
     let se = 1.253 * (q3 - q1) / 1.349 / (sorted.len() as f64).sqrt();
     note(&format!(

@@ -418,12 +418,8 @@ impl TokenCache {
     }
 
     /// A valid token, fetching or refreshing it if needed.
+    /// (Calls check [`TokenCache::fresh`] first, without the lock.)
     pub(crate) async fn token(self: &Arc<Self>, client: &Client) -> Result<Arc<CachedToken>> {
-        if let Some(t) = self.current()
-            && Instant::now() < t.refresh_at
-        {
-            return Ok(t);
-        }
         let mut flight = {
             let mut st = lock(&self.state);
             if !st.store_loaded {

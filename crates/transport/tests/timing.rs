@@ -399,3 +399,41 @@ async fn a_hanging_token_endpoint_ends_the_call_at_its_total_timeout() {
     assert_eq!(start.elapsed(), Duration::from_secs(10));
     assert_eq!(http.count("/things/1"), 0);
 }
+
+#[tokio::test(start_paused = true)]
+async fn twenty_calls_rejected_one_after_another_cause_one_refresh() {
+    // Every call holds ACCESS when the API starts rejecting it; the 401s come back 10 ms apart,
+    // so most of them arrive after ACCESS2 is installed. A 401 for the old token must not drop
+    // the new one (the cache compares the token's generation), or each late 401 would cost
+    // another token request.
+    let rejected = Arc::new(AtomicUsize::new(0));
+    let http = Arc::new(ScriptedHttp::new({
+        let rejected = rejected.clone();
+        move |req| match (req.uri.path(), req.header("authorization")) {
+            ("/token", _) => token_reply(req, 1800).after(Duration::from_millis(1)),
+            (_, Some(auth)) if auth == format!("Bearer {ACCESS}") => {
+                let n = rejected.fetch_add(1, Ordering::SeqCst) as u64;
+                Reply::json(401, "").after(Duration::from_millis(100 + 10 * n))
+            }
+            _ => Reply::json(200, ok_json("1")),
+        }
+    }));
+    let client = client_with(http.clone(), RetryPolicy::default());
+    let calls: Vec<_> = (0..20)
+        .map(|i| {
+            let client = client.clone();
+            tokio::spawn(async move { client.send(&GetThing(i.to_string())).await })
+        })
+        .collect();
+    for call in calls {
+        call.await.unwrap().unwrap();
+    }
+    assert_eq!(rejected.load(Ordering::SeqCst), 20, "every call first sent ACCESS");
+    assert_eq!(http.count("/token"), 2, "one token request, then one refresh");
+    let replays = http
+        .requests()
+        .iter()
+        .filter(|r| r.header("authorization") == Some(&format!("Bearer {ACCESS2}")))
+        .count();
+    assert_eq!(replays, 20, "each call replayed once with the new token");
+}
