@@ -113,4 +113,12 @@ impl Bare {
         }
         env.result.ok_or_else(|| "bare call: no result".to_owned())
     }
+
+    /// [`Bare::get`] under a time limit, as the SDK runs each attempt (a tokio timer per call):
+    /// what that guarantee alone costs.
+    pub(crate) async fn get_within(&self, limit: Duration) -> Result<User, String> {
+        tokio::time::timeout(limit, self.get())
+            .await
+            .map_err(|_| "bare call: timed out".to_owned())?
+    }
 }

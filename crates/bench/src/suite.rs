@@ -204,6 +204,17 @@ async fn bare_run(bare: &Arc<Bare>, calls: usize, concurrency: usize) -> Result<
     .await
 }
 
+/// Bare reqwest with the SDK's default per-attempt time limit around each call.
+async fn bare_timed_run(bare: &Arc<Bare>, calls: usize, concurrency: usize) -> Result<Run, String> {
+    let bare = bare.clone();
+    let limit = yeastar_transport::Timeouts::default().attempt;
+    drive(calls, concurrency, move || {
+        let bare = bare.clone();
+        async move { bare.get_within(limit).await.map(drop) }
+    })
+    .await
+}
+
 /// CPU time (ns) used so far by every thread of process `pid` (`/proc/PID/task/*/schedstat`).
 fn cpu_ns(pid: u32) -> u64 {
     let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
@@ -237,7 +248,7 @@ async fn measured<Fut: Future<Output = Result<Run, String>>>(server: u32, run: F
 /// 1. Overhead per call.
 pub(crate) async fn overhead(plan: &Plan, server: &Server) -> Result<(), String> {
     let (calls, rounds, conc) = (plan.overhead_calls, plan.overhead_rounds, plan.concurrency);
-    eprintln!("[1/5] overhead: {calls} calls at concurrency {conc}, {rounds} rounds per side, alternating");
+    eprintln!("[1/5] overhead: {calls} calls at concurrency {conc}, {rounds} rounds, the sides in a rotating order");
     let url = &server.url;
     let pid = server.child.id();
     let sdk = sdk_client(url)?;
@@ -247,17 +258,26 @@ pub(crate) async fn overhead(plan: &Plan, server: &Server) -> Result<(), String>
     bare_run(&bare, plan.overhead_warmup, conc).await?;
     let (mut sdk_lat, mut bare_lat) = (Vec::new(), Vec::new());
     let (mut sdk_rate, mut bare_rate, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    // Bare reqwest with a timer per call, as the SDK's per-attempt time limit has: how much of
+    // the gap is that guarantee (informational; the goal compares with plain bare reqwest).
+    let (mut timed_ratios, mut sdk_timed_ratios) = (Vec::new(), Vec::new());
     let (mut client_cpu, mut server_cpu) = ([Vec::new(), Vec::new()], [Vec::new(), Vec::new()]);
     for round in 0..rounds {
-        // A B, then B A: neither side always goes first.
-        let (s, b) = if round % 2 == 0 {
-            let s = measured(pid, sdk_run(&sdk, calls, conc)).await?;
-            (s, measured(pid, bare_run(&bare, calls, conc)).await?)
-        } else {
-            let b = measured(pid, bare_run(&bare, calls, conc)).await?;
-            (measured(pid, sdk_run(&sdk, calls, conc)).await?, b)
+        // The three sides in a rotating order: none always goes first or last.
+        let (mut s, mut b, mut t) = (None, None, None);
+        for k in 0..3 {
+            match (round + k) % 3 {
+                0 => s = Some(measured(pid, sdk_run(&sdk, calls, conc)).await?),
+                1 => b = Some(measured(pid, bare_run(&bare, calls, conc)).await?),
+                _ => t = Some(bare_timed_run(&bare, calls, conc).await?),
+            }
+        }
+        let (Some(s), Some(b), Some(t)) = (s, b, t) else {
+            unreachable!("each side runs once per round")
         };
-        let (sw, bw) = (s.run.wall.as_secs_f64(), b.run.wall.as_secs_f64());
+        let (sw, bw, tw) = (s.run.wall.as_secs_f64(), b.run.wall.as_secs_f64(), t.wall.as_secs_f64());
+        timed_ratios.push(tw / bw);
+        sdk_timed_ratios.push(sw / tw);
         let ratio = sw / bw;
         if (round + 1) % 50 == 0 || round + 1 == rounds {
             eprintln!("  round {}: ratio {ratio:.3}", round + 1);
@@ -319,6 +339,23 @@ pub(crate) async fn overhead(plan: &Plan, server: &Server) -> Result<(), String>
         "≤ 1.02",
         verdict(ratio <= 1.02),
     );
+    for (name, values) in [
+        (
+            "wall time, bare with a per-call `tokio::time::timeout` (the SDK's per-attempt limit) / bare",
+            timed_ratios,
+        ),
+        ("wall time SDK / bare with that timeout", sdk_timed_ratios),
+    ] {
+        row(
+            sec,
+            &format!("{name}, median of {rounds} rounds"),
+            "",
+            "",
+            &format!("{:.3}", median(values)),
+            "",
+            "",
+        );
+    }
     let mut sorted = ratios;
     sorted.sort_by(f64::total_cmp);
     let quartile = |p| percentile(&sorted, p).unwrap_or(f64::NAN);
@@ -327,7 +364,7 @@ pub(crate) async fn overhead(plan: &Plan, server: &Server) -> Result<(), String>
     let se = 1.253 * (q3 - q1) / 1.349 / (sorted.len() as f64).sqrt();
     note(&format!(
         "Overhead: {calls} `GET subordinate_user/{{id}}` calls per run at concurrency {conc}, {rounds} rounds per \
-         side alternating A B / B A after a {}-call warm-up of each pool. Per-round wall ratios: quartiles {q1:.3} \
+         side after a {}-call warm-up of each pool, the sides (SDK, bare, bare with a timeout) in a rotating order. Per-round wall ratios: quartiles {q1:.3} \
          / {ratio:.3} / {q3:.3}, extremes {:.3} and {:.3}; the median's standard error is about {:.1} %. CPU \
          times are each process's threads' run time (`/proc/PID/task/*/schedstat`) over the round, per call; the \
          client and the server share the machine's {} cores, so the wall time follows their sum.",

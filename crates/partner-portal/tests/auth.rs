@@ -352,3 +352,38 @@ async fn a_success_without_a_token_is_a_transient_api_error() {
         "asked again after the backoff"
     );
 }
+
+/// Calls can be spawned on a multi-thread runtime: the futures of `Client::send` (returned
+/// as `impl Future`, so `Send` is not written in its signature) and of a resource method are
+/// `Send`. Each spawned call is answered, and the token is fetched once for all of them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calls_spawned_on_worker_threads_share_one_token() {
+    let server = MockServer::start_async().await;
+    let tokens = token_mock(&server, "tok-A", "rt-A").await;
+    let api = server
+        .mock_async(|when, then| {
+            when.method(GET).path(USER_PATH).header("authorization", "Bearer tok-A");
+            then.status(200).body(user_json());
+        })
+        .await;
+    let client = client(&server);
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let client = client.clone();
+        tasks.push(tokio::spawn(async move {
+            if i % 2 == 0 {
+                client
+                    .send(&yeastar_partner_portal::GetUser::new("color123@yeastar.com"))
+                    .await
+            } else {
+                client.users().get("color123@yeastar.com").await
+            }
+        }));
+    }
+    for task in tasks {
+        let user = task.await.unwrap().unwrap();
+        assert_eq!(user.email.as_deref(), Some("color123@yeastar.com"));
+    }
+    tokens.assert_calls_async(1).await;
+    api.assert_calls_async(8).await;
+}

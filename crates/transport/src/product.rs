@@ -179,11 +179,16 @@ macro_rules! product_client {
             }
 
             /// Sends any endpoint value of this product (the resource handles do this for you).
-            pub async fn send<E>(&self, endpoint: &E) -> $crate::Result<E::Output>
+            // The transport's future itself, not an `async fn` around it: each async level is
+            // one more state to load and dispatch every time the call is woken.
+            pub fn send<'a, E>(
+                &'a self,
+                endpoint: &'a E,
+            ) -> impl ::std::future::Future<Output = $crate::Result<E::Output>> + 'a
             where
                 E: $crate::Endpoint<Envelope = $envelope>,
             {
-                self.inner.send(endpoint).await
+                self.inner.send(endpoint)
             }
 
             /// Every item of a listing, as a lazy stream read page by page.
