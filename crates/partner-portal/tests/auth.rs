@@ -17,6 +17,17 @@ fn user_json() -> String {
     ok(serde_json::json!({"email": "color123@yeastar.com", "userType": "Enduser"}))
 }
 
+/// The user endpoint answering the user to requests that carry `Bearer {token}`.
+async fn user_mock<'a>(server: &'a MockServer, token: &str) -> httpmock::Mock<'a> {
+    let auth = format!("Bearer {token}");
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(USER_PATH).header("authorization", auth);
+            then.status(200).body(user_json());
+        })
+        .await
+}
+
 /// One token request (form-encoded, with the User-Agent), then the token is reused.
 #[tokio::test]
 async fn token_is_requested_once_with_the_documented_form() {
@@ -41,12 +52,7 @@ async fn token_is_requested_once_with_the_documented_form() {
                 })));
         })
         .await;
-    let api = server
-        .mock_async(|when, then| {
-            when.method(GET).path(USER_PATH).header("authorization", "Bearer tok-A");
-            then.status(200).body(user_json());
-        })
-        .await;
+    let api = user_mock(&server, "tok-A").await;
 
     let client = client(&server);
     for _ in 0..3 {
@@ -90,12 +96,7 @@ async fn expired_token_code_refreshes_with_the_refresh_token_and_replays() {
             );
         })
         .await;
-    let accepted = server
-        .mock_async(|when, then| {
-            when.method(GET).path(USER_PATH).header("authorization", "Bearer tok-2");
-            then.status(200).body(user_json());
-        })
-        .await;
+    let accepted = user_mock(&server, "tok-2").await;
 
     let client = client(&server);
     let user = client.users().get("color123@yeastar.com").await.unwrap();
@@ -143,12 +144,7 @@ async fn http_401_refreshes_and_a_refused_refresh_falls_back_to_credentials() {
                 .body(r#"{"code":"unauthorized","detailMessage":"","requestId":"r","status":401}"#);
         })
         .await;
-    let accepted = server
-        .mock_async(|when, then| {
-            when.method(GET).path(USER_PATH).header("authorization", "Bearer tok-2");
-            then.status(200).body(user_json());
-        })
-        .await;
+    let accepted = user_mock(&server, "tok-2").await;
 
     client(&server).users().get("color123@yeastar.com").await.unwrap();
     refresh.assert_calls_async(1).await;
@@ -360,12 +356,7 @@ async fn a_success_without_a_token_is_a_transient_api_error() {
 async fn calls_spawned_on_worker_threads_share_one_token() {
     let server = MockServer::start_async().await;
     let tokens = token_mock(&server, "tok-A", "rt-A").await;
-    let api = server
-        .mock_async(|when, then| {
-            when.method(GET).path(USER_PATH).header("authorization", "Bearer tok-A");
-            then.status(200).body(user_json());
-        })
-        .await;
+    let api = user_mock(&server, "tok-A").await;
     let client = client(&server);
     let mut tasks = Vec::new();
     for i in 0..8 {
