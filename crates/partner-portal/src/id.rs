@@ -49,6 +49,19 @@ pub(crate) fn check_numeric(field: &str, value: &str) -> yeastar_transport::Resu
     ))
 }
 
+/// Checks that `value`, an id the API types as a Java `Long`, is digits that fit one
+/// (at most 9223372036854775807).
+pub(crate) fn check_long(field: &str, value: &str) -> yeastar_transport::Result<()> {
+    check_numeric(field, value)?;
+    if value.parse::<i64>().is_err() {
+        return Err(yeastar_transport::Error::invalid_input(
+            field,
+            format!("{field} {value} is too large for a Long (at most {})", i64::MAX),
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;

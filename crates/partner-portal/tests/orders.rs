@@ -445,3 +445,43 @@ async fn regions_licences_and_activation_codes() {
         Err(Error::InvalidInput { .. })
     ));
 }
+
+/// The docs' Query Order List example: the request line of "Request Structure"
+/// (`GET /order/openapi/order/v1/page?pageNo=1&pageSize=3&sort=id`) and the answer of
+/// "Response Results" (117 orders, 39 pages of 3), with three orders for the docs' "order details".
+#[tokio::test]
+async fn order_list_doc_example() {
+    let server = MockServer::start_async().await;
+    token_mock(&server, TOKEN, "rt").await;
+    let order = |n: u32| {
+        json!({"createTime": 1_700_000_000_000i64, "currencyCode": "USD", "customReferenceNo": "", "id": format!("31000000000000000{n:02}"),
+               "invoiceNo": "", "orderNo": format!("PO{n}"), "orderStatus": "succeed"})
+    };
+    let page = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/order/openapi/order/v1/page")
+                .header("authorization", format!("Bearer {TOKEN}"))
+                .is_true(|req| req.uri().query() == Some("pageNo=1&pageSize=3&sort=id"));
+            then.status(200).header("content-type", "application/json").body(
+                json!({"code": "success", "detailMessage": "", "requestId": "7249dc2422a5b3192c06b00fa77d31a2",
+                       "result": {"count": 117, "pageNo": 1, "pageSize": 3, "results": [order(1), order(2), order(3)],
+                                  "total": 117, "totalPage": 39},
+                       "status": 200})
+                .to_string(),
+            );
+        })
+        .await;
+    let c = client(&server);
+    let got = c
+        .send(&ListOrders::new().page_no(1).page_size(3).sort("id"))
+        .await
+        .unwrap();
+    page.assert_calls_async(1).await;
+    assert_eq!(
+        (got.count, got.page_no, got.page_size, got.total, got.total_page),
+        (Some(117), Some(1), Some(3), Some(117), Some(39))
+    );
+    let numbers: Vec<_> = got.results.iter().map(|o| o.order_no.clone().unwrap()).collect();
+    assert_eq!(numbers, ["PO1", "PO2", "PO3"]);
+}

@@ -27,12 +27,6 @@ pub struct Domain {
     pub domain: Option<String>,
 }
 
-/// Joins ids as YCM's GET queries take arrays: comma-separated (`regionIds=3,4`; the comma
-/// goes on the wire percent-encoded, `3%2C4`, which servers decode to the same value).
-pub(crate) fn comma_list(ids: &[u64]) -> String {
-    ids.iter().map(u64::to_string).collect::<Vec<_>>().join(",")
-}
-
 /// `GET /dm/open_api/v1/cluster/domains?regionIds=3,4`: the domain names available in the
 /// given regions (`regionIds` required, at least one; checked before sending).
 ///
@@ -64,7 +58,7 @@ impl Endpoint for ListDomains {
         if self.region_ids.is_empty() {
             return Err(Error::invalid_input("regionIds", "at least one region id is required"));
         }
-        Ok(Request::get("/dm/open_api/v1/cluster/domains").query("regionIds", comma_list(&self.region_ids)))
+        Ok(Request::get("/dm/open_api/v1/cluster/domains").query_list("regionIds", &self.region_ids))
     }
 
     fn output(data: Option<Listing<Domain>>, _: &Meta<'_>) -> Result<Vec<Domain>> {
@@ -104,7 +98,7 @@ mod tests {
         let r = ListDomains::new([3, 4]).request().unwrap();
         assert_eq!(
             r.path_and_query().unwrap(),
-            "/dm/open_api/v1/cluster/domains?regionIds=3%2C4"
+            "/dm/open_api/v1/cluster/domains?regionIds=3,4"
         );
         assert!(matches!(
             ListDomains::new([]).request(),

@@ -7,7 +7,6 @@ use yeastar_transport::lenient::{opt_string, opt_u64};
 use yeastar_transport::{Endpoint, Meta, Request, Result};
 
 use crate::client::Client;
-use crate::domains::comma_list;
 use crate::envelope::{YcmEnvelope, u64_vec};
 use crate::regions::Listing;
 
@@ -60,10 +59,11 @@ impl Endpoint for ListFirmware {
     type Output = Vec<FirmwareVersion>;
 
     fn request(&self) -> Result<Request> {
-        let regions = self.region_ids.as_deref().filter(|r| !r.is_empty()).map(comma_list);
-        Ok(Request::get("/dm/open_api/v1/firmware")
-            .query("type", "pbx")
-            .query_opt("regionIds", regions))
+        let request = Request::get("/dm/open_api/v1/firmware").query("type", "pbx");
+        Ok(match self.region_ids.as_deref() {
+            Some(ids) if !ids.is_empty() => request.query_list("regionIds", ids),
+            _ => request,
+        })
     }
 
     fn output(data: Option<Listing<FirmwareVersion>>, _: &Meta<'_>) -> Result<Vec<FirmwareVersion>> {

@@ -466,6 +466,19 @@ async fn resize_doc_example_sends_all_four_capacities() {
         .await
         .unwrap();
     put.assert_calls_async(2).await;
+
+    // YCM refuses to reduce the recording minutes: the read-modify-write knows the current
+    // value, so a cut is refused before anything is written.
+    let err = client
+        .cloud_pbxs()
+        .modify_capacity(42100, |c| c.recording_capacity = 400)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::InvalidInput { ref field, .. } if field == "recordingCapacity"),
+        "{err}"
+    );
+    put.assert_calls_async(2).await;
 }
 
 #[tokio::test]

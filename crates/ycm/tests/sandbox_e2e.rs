@@ -13,8 +13,9 @@ use tokio::sync::mpsc;
 use yeastar_sandbox::{DEMO_YCM_CLIENT_ID, DEMO_YCM_CLIENT_SECRET, Sandbox, SandboxConfig};
 use yeastar_ycm::webhooks::{WebhookEvent, WebhookReceiver};
 use yeastar_ycm::{
-    Capacity, Client, CreateCloudPbx, CreateCustomer, Credentials, DeleteCustomers, ListCloudPbxs, ListDomains,
-    ListFirmware, PbxStatus, PbxType, Placement, Plan, Toggle, TrunkDidRelation, WaitOptions, YcmErrorExt,
+    Capacity, Client, CreateCloudPbx, CreateCustomer, Credentials, DeleteCustomers, Error, ListCloudPbxs, ListDomains,
+    ListFirmware, PbxStatus, PbxType, Placement, Plan, ResizeCloudPbx, Toggle, TrunkDidRelation, WaitOptions,
+    YcmErrorExt,
 };
 
 const SECRET: &str = "0cU9qkM3vR7yT1wE5aZ8nB2xL6pD4sHj";
@@ -179,13 +180,22 @@ async fn onboard_a_customer_end_to_end() {
     assert_eq!(c[0].repository.recording_capacity, Some(100));
     let pbx = client.cloud_pbxs().get(id).await.unwrap();
     assert_eq!((pbx.extension_capacity, pbx.recording_capacity), (Some(25), Some(100)));
-    // A reduction of the recording minutes is refused by the sandbox, as by YCM.
+    // A reduction of the recording minutes is refused by the sandbox, as by YCM ...
+    let err = client
+        .cloud_pbxs()
+        .resize(ResizeCloudPbx::new(id, Capacity::new(25, 4, Toggle::Enabled, 50)))
+        .await
+        .unwrap_err();
+    assert!(err.is_invalid_parameter(), "{err}");
+    // ... and by the read-modify-write before sending, since it knows the current minutes.
     let err = client
         .cloud_pbxs()
         .modify_capacity(id, |c| c.recording_capacity = 50)
         .await
         .unwrap_err();
-    assert!(err.is_invalid_parameter(), "{err}");
+    assert!(matches!(err, Error::InvalidInput { .. }), "{err}");
+    let pbx = client.cloud_pbxs().get(id).await.unwrap();
+    assert_eq!(pbx.recording_capacity, Some(100));
 
     // Switches and customer fields through read-modify-writes keep the rest.
     client

@@ -6,8 +6,8 @@ use yeastar_transport::{ApiError, Endpoint, Error, Meta, Product, Request, Resul
 
 use super::model::{OperationType, OrderDetails, OrderPage, ServiceType};
 use crate::envelope::{DEFAULT_PAGE_SIZE, PpEnvelope, check_page};
-use crate::id::{check_numeric, is_numeric};
-use crate::products::PurchaseType;
+use crate::id::{check_long, check_numeric, is_numeric};
+use crate::products::{PurchaseType, check_product_no};
 
 /// `POST` a new order.
 pub const CREATE_ORDER_PATH: &str = "/order/openapi/order/v1/save";
@@ -159,9 +159,10 @@ impl PceOrder {
 /// number: the API types it Long) and at least one item. Checked before sending, so that
 /// nothing is sent when it would be refused or would order the wrong thing:
 ///
-/// - `billingId`, and the plan and service ids, are made of digits;
+/// - `billingId` is a number that fits a Long, and the plan and service ids are made of digits;
 /// - a service ordered together with a plan has `connectionPlanId` equal to that plan's id;
-/// - a switch or a renewal names the existing product (`productNo`, its SN);
+/// - a switch or a renewal names the existing product (`productNo`, its SN), and so does any
+///   order for Linkus Cloud Service (9) or P-Series Plan for Appliance Edition (11), bought per device;
 /// - buying a Cloud PBX plan (product 13, `purchase_plan`) carries the [`PceOrder`] block and
 ///   orders 5–500 extensions.
 ///
@@ -253,10 +254,7 @@ impl CreateOrder {
         if let OperationType::Unknown(op) = &self.operation_type {
             validate::required("operationType", op)?;
         }
-        check_numeric("billingId", &self.billing_id)?;
-        if self.billing_id.parse::<u64>().is_err() {
-            return Err(Error::invalid_input("billingId", "billingId is too large for a Long"));
-        }
+        check_long("billingId", &self.billing_id)?;
         if let Some(assign) = &self.assign_id {
             validate::required("assignId", assign)?;
         }
@@ -301,6 +299,8 @@ impl CreateOrder {
                 format!("{} needs the existing product's SN (productNo)", self.operation_type),
             ));
         }
+        // Linkus Cloud Service and the Appliance Edition plan attach to a device that exists.
+        check_product_no(self.product_id, self.product_no.as_deref())?;
         let new_cloud_pbx =
             self.product_id == CLOUD_PBX_PRODUCT_ID && self.operation_type == OperationType::PurchasePlan;
         if new_cloud_pbx {
@@ -488,7 +488,7 @@ impl Endpoint for GetOrder {
     type Output = OrderDetails;
 
     fn request(&self) -> Result<Request> {
-        check_numeric("id", &self.id)?;
+        check_long("id", &self.id)?;
         Ok(Request::get(GET_ORDER_PATH).path_param("id", &self.id))
     }
 
@@ -556,6 +556,21 @@ mod tests {
                 CreateOrder::new(OperationType::RenewPlan, 13, "1").item(plan()),
                 "productNo",
             ),
+            // Bought for an existing device: the SN is needed whatever the operation.
+            (
+                CreateOrder::new(OperationType::PurchasePlan, 11, "1").item(plan()),
+                "productNo",
+            ),
+            (
+                CreateOrder::new(OperationType::PurchaseService, 9, "1")
+                    .item(OrderItem::service("3048573516041273344")),
+                "productNo",
+            ),
+            // One above a Java Long's maximum (it fits a u64).
+            (
+                CreateOrder::new(OperationType::PurchasePlan, 14, "9223372036854775808").item(plan()),
+                "billingId",
+            ),
             (
                 CreateOrder::new(OperationType::PurchasePlan, 13, "1").item(plan()),
                 "orderPceSpecialRequest",
@@ -617,5 +632,15 @@ mod tests {
             "/order/openapi/order/v1/get/3100000000000000001"
         );
         assert!(GetOrder::new("../x").request().is_err());
+        assert!(GetOrder::new("9223372036854775807").request().is_ok());
+        assert!(matches!(
+            GetOrder::new("9223372036854775808").request(),
+            Err(Error::InvalidInput { field, .. }) if field == "id"
+        ));
+        // With its SN, an order for a device's plan passes.
+        let order = CreateOrder::new(OperationType::PurchasePlan, 11, "9223372036854775807")
+            .product_no("36580000000001KH")
+            .item(OrderItem::plan("3048571730026938368"));
+        assert_eq!(body(&order)["productNo"], "36580000000001KH");
     }
 }

@@ -9,6 +9,7 @@ use std::fmt;
 use yeastar_transport::{Pages, Result};
 
 pub use self::model::{PlanInfo, PricingItem, Product, ProductOffering, PurchaseType};
+pub(crate) use self::requests::check_product_no;
 pub use self::requests::{
     ADD_ON_INFO_PATH, GetPlanInfo, GetProductOffering, LIST_PRODUCTS_PATH, ListProducts, PLAN_INFO_PATH,
     PRODUCT_OFFERING_PATH,

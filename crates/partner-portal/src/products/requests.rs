@@ -19,7 +19,7 @@ pub const ADD_ON_INFO_PATH: &str = "/pricing/openapi/purchase/v1/{purchaseType}/
 /// pricing queries need the device's SN (`productNo`).
 const NEEDS_PRODUCT_NO: [u32; 2] = [9, 11];
 
-fn check_product_no(product_id: u32, product_no: Option<&str>) -> Result<()> {
+pub(crate) fn check_product_no(product_id: u32, product_no: Option<&str>) -> Result<()> {
     if NEEDS_PRODUCT_NO.contains(&product_id) && !validate::is_filled(product_no) {
         return Err(Error::invalid_input(
             "productNo",

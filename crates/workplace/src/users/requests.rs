@@ -431,7 +431,7 @@ impl Endpoint for UpdateUser {
 }
 
 fn check_required(email: &str, first_name: &str, group_ids: &[u64], role: &Role, building: &str) -> Result<()> {
-    validate::email("email", email.trim())?;
+    validate::email("email", email)?;
     validate::required("firstName", first_name)?;
     if group_ids.is_empty() {
         return Err(Error::invalid_input("groupIds", "at least one group is required"));
@@ -503,6 +503,16 @@ mod tests {
                    "roleName": "Administrator", "preferredBuildingName": "HQ"})
         );
         assert!(!create.request().unwrap().is_idempotent());
+        // The email is checked as it would be sent: padding is refused, not sent.
+        for padded in [
+            CreateUser::new(" a@b.c", "A", [1], Role::User, "HQ").request(),
+            UpdateUser::new(7, "a@b.c ", "A", [1], Role::User, "HQ").request(),
+        ] {
+            assert!(
+                matches!(padded, Err(Error::InvalidInput { ref field, .. }) if field == "email"),
+                "{padded:?}"
+            );
+        }
     }
 
     #[test]

@@ -169,8 +169,9 @@ impl<'a> CloudPbxs<'a> {
     }
 
     /// Changes some capacities and keeps the others: reads the PBX, lets `edit` change its
-    /// [`Capacity`], sends all four. A capacity the PBX as read lacks fails with
-    /// [`Error::InvalidInput`] naming it; nothing is written.
+    /// [`Capacity`], sends all four. A capacity the PBX as read lacks, or fewer recording
+    /// minutes than it has (YCM refuses to reduce them), fails with [`Error::InvalidInput`]
+    /// naming the field; nothing is written.
     ///
     /// ```no_run
     /// # async fn demo(client: yeastar_ycm::Client) -> yeastar_ycm::Result<()> {
@@ -183,7 +184,17 @@ impl<'a> CloudPbxs<'a> {
         check_same(cloud_pbx_id, current.cloud_pbx_id)?;
         let mut capacity = Capacity::from_pbx(&current)
             .map_err(|field| Error::invalid_input(field, "missing from the Cloud PBX as read; nothing was written"))?;
+        let minutes = capacity.recording_capacity;
         edit(&mut capacity);
+        if capacity.recording_capacity < minutes {
+            return Err(Error::invalid_input(
+                "recordingCapacity",
+                format!(
+                    "YCM does not allow reducing the call recording minutes ({minutes} to {}); nothing was written",
+                    capacity.recording_capacity
+                ),
+            ));
+        }
         self.resize(ResizeCloudPbx::new(cloud_pbx_id, capacity)).await
     }
 

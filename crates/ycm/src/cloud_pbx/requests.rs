@@ -75,7 +75,8 @@ impl ListCloudPbxs {
         page_size = u32 => "pageSize",
         /// 1-based; for a listing, the first page read.
         page_number = u32 => "pageNumber",
-        /// `cloudPbxId` or `createTime`, ascending or descending.
+        /// `cloudPbxId` or `createTime`, ascending or descending (any other field is refused
+        /// before sending).
         sort: Sort => "sort",
         /// A search keyword; empty means all.
         search: String => "search",
@@ -89,6 +90,14 @@ impl Endpoint for ListCloudPbxs {
 
     fn request(&self) -> Result<Request> {
         check_page(self.page_number, self.page_size)?;
+        if let Some(sort) = &self.sort
+            && !PBX_SORT_FIELDS.contains(&sort.field())
+        {
+            return Err(Error::invalid_input(
+                "sort",
+                format!("Cloud PBXs sort by cloudPbxId or createTime, not {:?}", sort.field()),
+            ));
+        }
         Ok(Request::get("/dm/open_api/v2/cloud_pbx/instances")
             .query_opt("pageSize", self.page_size)
             .query_opt("pageNumber", self.page_number)
@@ -100,6 +109,9 @@ impl Endpoint for ListCloudPbxs {
         Ok(page)
     }
 }
+
+/// The fields the PBX list sorts by (the docs name these two).
+const PBX_SORT_FIELDS: [&str; 2] = ["cloudPbxId", "createTime"];
 
 yeastar_transport::list_endpoint!(ListCloudPbxs => CloudPbx, paged(page_number, page_size, DEFAULT_PAGE_SIZE));
 
@@ -943,6 +955,24 @@ mod tests {
         )
         .upgrade_in_pbx(Toggle::Enabled)
         .im(Toggle::Disabled)
+    }
+
+    #[test]
+    fn the_pbx_list_sorts_only_by_the_documented_fields() {
+        let q = ListCloudPbxs::new()
+            .sort(Sort::descending("createTime"))
+            .request()
+            .unwrap();
+        assert_eq!(
+            q.path_and_query().unwrap(),
+            "/dm/open_api/v2/cloud_pbx/instances?sort=-createTime"
+        );
+        let q = ListCloudPbxs::new().sort("cloudPbxId").request().unwrap();
+        assert_eq!(
+            q.path_and_query().unwrap(),
+            "/dm/open_api/v2/cloud_pbx/instances?sort=cloudPbxId"
+        );
+        assert_eq!(field(&ListCloudPbxs::new().sort("-name")), "sort");
     }
 
     #[test]

@@ -185,7 +185,7 @@ impl CreateCustomer {
 fn check_required(first_name: &str, company: &str, email: &str) -> Result<()> {
     validate::required("firstName", first_name)?;
     validate::required("company", company)?;
-    validate::email("email", email.trim())
+    validate::email("email", email)
 }
 
 /// `data: {customerId}` of a create.
@@ -461,6 +461,8 @@ mod tests {
         assert_eq!(field(&CreateCustomer::new(" ", "Acme", "a@b.example")), "firstName");
         assert_eq!(field(&CreateCustomer::new("Leo", "", "a@b.example")), "company");
         assert_eq!(field(&CreateCustomer::new("Leo", "Acme", "nope")), "email");
+        // Checked as it would be sent: padding is refused, not sent.
+        assert_eq!(field(&CreateCustomer::new("Leo", "Acme", " leo@b.example ")), "email");
         let full = CreateCustomer::new("Leo", "Acme", "a@b.example")
             .last_name("Ball")
             .business_number("1")
@@ -500,6 +502,10 @@ mod tests {
         // A required field missing from the record read is reported, nothing is sent.
         let partial: Customer = serde_json::from_value(json!({"firstName": "Leo", "email": "l@a.example"})).unwrap();
         assert_eq!(field(&UpdateCustomer::from_customer(7, &partial)), "company");
+        assert_eq!(
+            field(&UpdateCustomer::new(7, "Leo", "Acme", "leo@acme.example\t")),
+            "email"
+        );
     }
 
     #[test]

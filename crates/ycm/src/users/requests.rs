@@ -193,7 +193,7 @@ impl CreateUser {
 
     fn validate(&self) -> Result<()> {
         validate::required("firstName", &self.first_name)?;
-        validate::email("email", self.email.trim())?;
+        validate::email("email", &self.email)?;
         let kind = match &self.user_type {
             UserType::Unknown(other) => {
                 return Err(Error::invalid_input(
@@ -372,7 +372,7 @@ impl Endpoint for UpdateUser {
 
     fn request(&self) -> Result<Request> {
         if let Some(email) = &self.body.email {
-            validate::email("email", email.trim())?;
+            validate::email("email", email)?;
         }
         let mut body = self.body.clone();
         body.pbx_creation_limit = match self.pbx_creation_limit {
@@ -543,11 +543,13 @@ mod tests {
         let err = UpdateUser::new(1).pbx_creation_limit_count(0).request().unwrap_err();
         assert!(matches!(err, Error::InvalidInput { ref field, .. } if field == "pbxCreationLimit"));
         // The email is checked like on create.
-        let err = UpdateUser::new(1).email("not-an-email").request().unwrap_err();
-        assert!(
-            matches!(err, Error::InvalidInput { ref field, .. } if field == "email"),
-            "{err}"
-        );
+        for bad in ["not-an-email", " e@x.example"] {
+            let err = UpdateUser::new(1).email(bad).request().unwrap_err();
+            assert!(
+                matches!(err, Error::InvalidInput { ref field, .. } if field == "email"),
+                "{err}"
+            );
+        }
     }
 
     #[test]
@@ -564,6 +566,11 @@ mod tests {
             "firstName"
         );
         assert_eq!(field(CreateUser::reseller("Acme", "Ada", "nope", pkg.clone())), "email");
+        // Checked as it would be sent: padding is refused, not sent.
+        assert_eq!(
+            field(CreateUser::reseller("Acme", "Ada", "ada@acme.example ", pkg.clone())),
+            "email"
+        );
         assert_eq!(
             field(CreateUser::new(UserType::Reseller, "Ada", "a@b.example").package(pkg.clone())),
             "company"

@@ -94,7 +94,7 @@ async fn update(ctx: &Ctx, a: YcmCustomerUpdateArgs) -> CliResult {
         validate::required("company", v)?;
     }
     if let Some(v) = &a.email {
-        validate::email("email", v.trim())?;
+        validate::email("email", v)?;
     }
     let YcmCustomerUpdateArgs {
         customer_id,
