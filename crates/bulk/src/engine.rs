@@ -756,7 +756,9 @@ impl<'a, A: Adapter> Run<'a, A> {
         } else if is_fatal(&e) {
             self.ready.push_front(i);
             self.stop(Stop::Failure(e));
-        } else if e.is_retryable() || e.outcome_unknown() {
+        } else if e.is_retryable() || e.outcome_unknown() || matches!(e, SdkError::Timeout { .. }) {
+            // A call out of time was not refused by the API (a create that may have been sent
+            // comes back as outcome-unknown, handled above): try again, then stop the run.
             task.attempts += 1;
             if task.attempts >= self.options.max_attempts {
                 self.ready.push_front(i);

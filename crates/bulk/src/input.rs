@@ -193,6 +193,7 @@ fn read_csv(input: &[u8], schema: &Schema) -> (Vec<RawRow>, Vec<Problem>) {
         ));
     }
     let mut rows = Vec::new();
+    let mut last_start = None;
     for record in records {
         let record = match record {
             Ok(r) => r,
@@ -205,6 +206,7 @@ fn read_csv(input: &[u8], schema: &Schema) -> (Vec<RawRow>, Vec<Problem>) {
             }
         };
         let line = record.position().map_or(0, |p| p.line());
+        last_start = record.position().map(|p| (p.byte(), line));
         if record.len() != header.len() {
             problems.push(Problem::new(
                 line,
@@ -219,7 +221,39 @@ fn read_csv(input: &[u8], schema: &Schema) -> (Vec<RawRow>, Vec<Problem>) {
             .collect();
         rows.push((line, fields));
     }
+    // The csv reader closes a quoted value still open at the end of the input without an
+    // error: one stray quote would turn every line after it into a single value.
+    if let Some((start, line)) = last_start
+        && ends_inside_quotes(
+            input
+                .get(usize::try_from(start).unwrap_or(usize::MAX)..)
+                .unwrap_or_default(),
+        )
+    {
+        problems.push(Problem::new(
+            line,
+            "a quoted value opened on this row is never closed: the rest of the file would be read as one value",
+        ));
+    }
     (rows, problems)
+}
+
+/// Whether CSV text ends inside a quoted value (a quote at the start of a value opens one, a
+/// doubled quote inside it is a quote, a single quote closes it).
+fn ends_inside_quotes(raw: &[u8]) -> bool {
+    let (mut quoted, mut at_value_start) = (false, true);
+    let mut bytes = raw.iter().peekable();
+    while let Some(&b) = bytes.next() {
+        if quoted {
+            if b == b'"' && bytes.next_if_eq(&&b'"').is_none() {
+                quoted = false;
+            }
+        } else if b == b'"' && at_value_start {
+            quoted = true;
+        }
+        at_value_start = !quoted && matches!(b, b',' | b'\n' | b'\r');
+    }
+    quoted
 }
 
 fn line_of(e: &::csv::Error) -> Option<u64> {
@@ -241,9 +275,9 @@ fn read_jsonl(input: &[u8], schema: &Schema) -> (Vec<RawRow>, Vec<Problem>) {
         if text.is_empty() {
             continue;
         }
-        let fields = match serde_json::from_str::<Value>(text) {
-            Ok(Value::Object(map)) => map,
-            Ok(_) => {
+        let fields = match serde_json::from_str::<Pairs>(text) {
+            Ok(Pairs(Some(pairs))) => pairs,
+            Ok(Pairs(None)) => {
                 problems.push(Problem::new(n, "each line must be one JSON object"));
                 continue;
             }
@@ -255,6 +289,11 @@ fn read_jsonl(input: &[u8], schema: &Schema) -> (Vec<RawRow>, Vec<Problem>) {
         let mut known = Map::new();
         for (name, value) in fields {
             match schema.field(&name) {
+                // A repeated key, or a field named twice (by its name and its alias), is refused
+                // as a repeated CSV column is, rather than one value silently winning.
+                Some(f) if known.contains_key(f.name) => {
+                    problems.push(Problem::new(n, "the field appears twice").field(name.as_str()));
+                }
                 Some(f) => {
                     known.insert(f.name.to_owned(), value);
                 }
@@ -267,6 +306,52 @@ fn read_jsonl(input: &[u8], schema: &Schema) -> (Vec<RawRow>, Vec<Problem>) {
         problems.push(Problem::new(0, "the input holds no rows"));
     }
     (rows, problems)
+}
+
+/// One JSON value with an object's members in order, repeated keys included (`serde_json`'s
+/// map keeps only the last); `None` for any other JSON value.
+struct Pairs(Option<Vec<(String, Value)>>);
+
+impl<'de> serde::Deserialize<'de> for Pairs {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Pairs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Pairs, A::Error> {
+                let mut pairs = Vec::new();
+                while let Some(pair) = map.next_entry::<String, Value>()? {
+                    pairs.push(pair);
+                }
+                Ok(Pairs(Some(pairs)))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Pairs, A::Error> {
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(Pairs(None))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Pairs, E> {
+                Ok(Pairs(None))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Pairs, E> {
+                Ok(Pairs(None))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Pairs, E> {
+                Ok(Pairs(None))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Pairs, E> {
+                Ok(Pairs(None))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Pairs, E> {
+                Ok(Pairs(None))
+            }
+            fn visit_unit<E>(self) -> Result<Pairs, E> {
+                Ok(Pairs(None))
+            }
+        }
+        d.deserialize_any(Visit)
+    }
 }
 
 /// Coerces every value, checks keys and duplicates; problems are appended.
@@ -282,7 +367,12 @@ fn check(raw: Vec<RawRow>, schema: &Schema, problems: &mut Vec<Problem>) -> Vec<
             .map(str::trim)
             .map(str::to_owned);
         for (name, value) in &fields {
-            let Some(field) = schema.field(name) else { continue };
+            let Some(field) = schema.field(name) else {
+                // Rows from a file hold known fields only; rows built in code are refused the same way.
+                bad = true;
+                problems.push(Problem::new(line, schema.unknown_column(name)).key(raw_key.as_deref()));
+                continue;
+            };
             match coerce(field, value) {
                 Ok(Some(v)) => {
                     out.insert(name.clone(), v);
@@ -390,6 +480,28 @@ mod tests {
     }
 
     #[test]
+    fn an_unclosed_quote_is_refused_not_read_to_the_end_of_the_file() {
+        // The csv reader ends an open quoted value at the end of the input without an error: the
+        // row keeps its cell count and every line after it would become one firstName.
+        let mut csv = String::from("email,groupIds,firstName\nada@example.com,1,\"Ada\n");
+        for i in 0..300 {
+            csv.push_str(&format!("u{i}@example.com,1,U{i}\n"));
+        }
+        let err = parse(csv.as_bytes(), Format::Csv, &SCHEMA).unwrap_err();
+        assert_eq!(lines(&err), [(2, None)]);
+        assert!(err.to_string().contains("never closed"), "{err}");
+        // Quotes that close, doubled quotes inside, and a quote inside an unquoted value are fine,
+        // on the last row too.
+        let csv =
+            "email,firstName,groupIds\na@example.com,\"A \"\"x\"\"\",1\nb@example.com,B\"o,1\nc@example.com,\"C\nD\",2";
+        let rows = parse(csv.as_bytes(), Format::Csv, &SCHEMA).unwrap();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[0].fields["firstName"], json!("A \"x\""));
+        assert_eq!(rows[1].fields["firstName"], json!("B\"o"));
+        assert_eq!(rows[2].fields["firstName"], json!("C\nD"));
+    }
+
+    #[test]
     fn every_bad_row_is_named_with_its_line_and_field() {
         let csv = "email,firstName,totalExtensions\n\
                    ada@example.com,Ada,100\n\
@@ -442,6 +554,29 @@ mod tests {
         assert_eq!(rows[0].fields["email"], json!("ada@example.com"));
         let err = parse(b"email,yeastarId\na@b.example,a@b.example\n", Format::Csv, &schema).unwrap_err();
         assert!(err.to_string().contains("appears twice"), "{err}");
+        // The same in JSON Lines: a field named twice, or a key repeated, is refused too.
+        for line in [
+            &b"{\"email\":\"a@x.example\",\"yeastarId\":\"b@x.example\"}\n"[..],
+            b"{\"email\":\"a@x.example\",\"company\":\"A\",\"company\":\"B\"}\n",
+        ] {
+            let err = parse(line, Format::Jsonl, &schema).unwrap_err();
+            assert_eq!(lines(&err).len(), 1, "{err}");
+            assert!(err.to_string().contains("appears twice"), "{err}");
+        }
+    }
+
+    #[test]
+    fn rows_built_in_code_with_unknown_fields_are_refused() {
+        let row = Row {
+            line: 1,
+            key: String::new(),
+            fields: json!({"email": "a@b.example", "firstName": "A", "phoneNumber": "1"})
+                .as_object()
+                .unwrap()
+                .clone(),
+        };
+        let err = check_rows(vec![row], &SCHEMA).unwrap_err();
+        assert!(err.to_string().contains("phoneNumber"), "{err}");
     }
 
     #[test]

@@ -99,7 +99,8 @@ impl Pacer {
     }
 
     /// A write started at `started` was refused for the rate limit: halve the window (once per
-    /// burst), and pause every write for `retry_after` (or a doubling backoff without one).
+    /// burst), and pause every write for `retry_after` (or a doubling backoff without one, or
+    /// when it is zero).
     /// Returns the pause.
     pub(crate) fn rate_limited(&mut self, started: Instant, retry_after: Option<Duration>, now: Instant) -> Duration {
         self.done();
@@ -108,7 +109,8 @@ impl Pacer {
             self.decreased_at = now;
             self.limited_in_a_row = self.limited_in_a_row.saturating_add(1);
         }
-        let wait = retry_after.unwrap_or_else(|| {
+        // A zero wait (`Retry-After: 0`, a date already past) says nothing usable: back off.
+        let wait = retry_after.filter(|d| !d.is_zero()).unwrap_or_else(|| {
             FIRST_LIMITED_BACKOFF
                 .saturating_mul(1u32 << self.limited_in_a_row.saturating_sub(1).min(16))
                 .min(MAX_LIMITED_BACKOFF)
@@ -179,6 +181,26 @@ mod tests {
             Duration::from_secs(1),
             "a success resets the backoff"
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_zero_retry_after_is_no_retry_after() {
+        // `Retry-After: 0`, or an HTTP date already past: taken at its word, every refused write
+        // would be sent again at once, for as long as the server refuses.
+        let t0 = Instant::now();
+        let mut p = Pacer::new(1, None, t0);
+        let mut now = t0;
+        let mut waits = Vec::new();
+        for _ in 0..3 {
+            let s = p.try_start(now).unwrap();
+            waits.push(p.rate_limited(s, Some(Duration::ZERO), now).as_secs());
+            assert_eq!(
+                p.try_start(now),
+                Err(Wait::Until(now + Duration::from_secs(waits[waits.len() - 1])))
+            );
+            now += Duration::from_secs(100);
+        }
+        assert_eq!(waits, [1, 2, 4]);
     }
 
     #[tokio::test(start_paused = true)]

@@ -12,7 +12,7 @@ use tokio::time::Instant;
 use yeastar_bulk::{
     Access, Adapter, Field, Format, Importer, Kind, Options, Outcome, Progress, Record, Row, Schema, Stop, Written,
 };
-use yeastar_transport::{ApiError, ApiErrorKind, Error, Product, TransportError, TransportErrorKind};
+use yeastar_transport::{ApiError, ApiErrorKind, Error, Product, TimeoutKind, TransportError, TransportErrorKind};
 
 const FIELDS: &[Field] = &[
     Field::new("email", Kind::Email, Access::Key),
@@ -38,6 +38,8 @@ enum Fault {
     Status(u16),
     /// TLS failure (the run must stop).
     Tls,
+    /// The call's total time ran out before anything was sent (a token endpoint that hangs).
+    Timeout,
 }
 
 type Script = Box<dyn Fn(&str, u64) -> Option<Fault> + Send + Sync>;
@@ -190,6 +192,13 @@ impl Fake {
                 });
             }
             Some(Fault::Tls) => return Err(TransportError::new(TransportErrorKind::Tls, "bad certificate").into()),
+            Some(Fault::Timeout) => {
+                return Err(Error::Timeout {
+                    product: Product::Ycm,
+                    kind: TimeoutKind::Total,
+                    after: Duration::from_secs(30),
+                });
+            }
             _ => {}
         }
         let id = {
@@ -435,6 +444,38 @@ async fn transient_failures_are_retried_and_a_row_failing_every_attempt_stops_th
         "{:?}",
         report.rows
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_call_out_of_time_is_retried_not_reported_as_refused() {
+    // A hung token endpoint: every call runs out of its total time before sending. The rows
+    // were not refused by the API; they are retried, and the run stops when that never ends.
+    let tries = Arc::new(Mutex::new(HashMap::<String, u32>::new()));
+    let t = tries.clone();
+    let fake = Fake::new(move |key, _| {
+        let mut t = t.lock().unwrap();
+        let n = t.entry(key.to_owned()).or_default();
+        *n += 1;
+        (*n <= 2).then_some(Fault::Timeout)
+    });
+    for i in 0..3 {
+        fake.seed(&format!("user{i}@example.com"), "Old");
+    }
+    let (_, report) = import(fake, &csv(4), &fast()).await;
+    assert_eq!(outcomes(&report), BTreeMap::from([("created", 1), ("updated", 3)]));
+
+    let fake = Fake::new(|_, _| Some(Fault::Timeout));
+    let (importer, report) = import(fake, &csv(10), &fast().concurrency(1)).await;
+    assert!(
+        matches!(report.stopped, Some(Stop::Failure(Error::Timeout { .. }))),
+        "{:?}",
+        report.stopped
+    );
+    assert_eq!(report.summary.failed, 0, "{:?}", report.rows);
+    // Every row is left for the next run (skipped), none is reported as refused.
+    assert_eq!(report.summary.skipped, 10, "{:?}", report.rows);
+    let most = importer.adapter().state().sent.values().copied().max();
+    assert_eq!(most, Some(5), "a row is tried 5 times, then the run stops");
 }
 
 #[tokio::test(start_paused = true)]

@@ -282,6 +282,19 @@ impl<T: Send + 'static> Pages<T> {
         self.seen = self.seen.saturating_add(page.items.len() as u64);
         self.pages_fetched = self.pages_fetched.saturating_add(1);
         let n = page.items.len() as u64;
+        // An empty page the server's own count says is not the end: stopping would pass part of
+        // the list off as all of it.
+        let short = match (page.total, page.total_pages) {
+            (Some(t), _) => self.seen < t,
+            (None, Some(tp)) => requested < tp,
+            (None, None) => false,
+        };
+        if n == 0 && short {
+            return Err(fail(format!(
+                "page {requested} is empty, but the server reports more (total {:?}, pages {:?}) after {} items",
+                page.total, page.total_pages, self.seen
+            )));
+        }
         // The server's own count wins over the short-page rule: a server that caps the page
         // size below what was asked must not end the listing early.
         let last = n == 0
@@ -449,6 +462,31 @@ mod tests {
         let all = pages_of(6, 3, false, calls.clone()).try_collect().await.unwrap();
         assert_eq!(all.len(), 6);
         assert_eq!(calls.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn an_empty_page_short_of_the_reported_total_is_an_error() {
+        // 250 reported, page 2 empty: ending there would pass 100 of 250 off as the whole list
+        // (a bulk plan would then create the 150 users it did not see).
+        let short = Pages::new(Product::Ycm, 1, 100, |n| async move {
+            let items = if n == 1 { (0..100).collect() } else { Vec::new() };
+            Ok(Page::new(items).with_page_no(Some(n)).with_total(Some(250)))
+        });
+        let err = short.try_collect().await.unwrap_err();
+        assert!(matches!(err, Error::Paging { .. }), "{err}");
+        assert!(err.to_string().contains("250"), "{err}");
+        // The same by the page count.
+        let short = Pages::new(Product::Workplace, 1, 2, |n| async move {
+            let items = if n == 1 { vec![1, 2] } else { Vec::new() };
+            Ok(Page::new(items).with_page_no(Some(n)).with_total_pages(Some(3)))
+        });
+        assert!(matches!(short.try_collect().await, Err(Error::Paging { .. })));
+        // An empty page whose own total says the list shrank (items deleted meanwhile) ends it.
+        let shrunk = Pages::new(Product::Ycm, 1, 2, |n| async move {
+            let (items, total) = if n == 1 { (vec![1, 2], 5) } else { (Vec::new(), 2) };
+            Ok(Page::new(items).with_page_no(Some(n)).with_total(Some(total)))
+        });
+        assert_eq!(shrunk.try_collect().await.unwrap(), [1, 2]);
     }
 
     #[tokio::test]
