@@ -219,6 +219,20 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// serde's "invalid type: integer `98765432109876`, expected a string" without the value (an
+/// unquoted secret is read as a number): "invalid type: integer, expected a string".
+fn without_value(message: &str) -> String {
+    for prefix in ["invalid type: ", "invalid value: "] {
+        if let Some(rest) = message.strip_prefix(prefix)
+            && let Some((found, expected)) = rest.split_once(", expected ")
+        {
+            let kind = found.split([' ', '`', '"']).next().unwrap_or_default();
+            return format!("{prefix}{kind}, expected {expected}");
+        }
+    }
+    message.to_owned()
+}
+
 fn config_error(path: &Path, text: &str, span: Option<std::ops::Range<usize>>, message: &str) -> CliError {
     let at = span
         .map(|s| {
@@ -293,8 +307,8 @@ impl Config {
     fn parse(path: &Path, text: &str) -> CliResult<FileDoc> {
         // The message, never the whole rendered error: that quotes the offending line, which may
         // hold a secret.
-        let doc: FileDoc =
-            toml_edit::de::from_str(text).map_err(|e| config_error(path, text, e.span(), e.message().trim()))?;
+        let doc: FileDoc = toml_edit::de::from_str(text)
+            .map_err(|e| config_error(path, text, e.span(), &without_value(e.message().trim())))?;
         // Semantic checks that serde cannot make, located with the document's spans.
         let spans = toml_edit::Document::parse(text).map_err(|e| config_error(path, text, e.span(), e.message()))?;
         let key_span = |profile: &str, product: &str, key: &str| {
@@ -552,6 +566,18 @@ mod tests {
         assert!(e.message.starts_with("/c.toml:3:1: "), "{}", e.message);
         let e = parse("default_profile = \"nope\"\n[profiles.a.ycm]\n").unwrap_err();
         assert!(e.message.starts_with("/c.toml:1:1: "), "{}", e.message);
+        // A secret of the wrong type (unquoted digits, a float) is not quoted back either.
+        for text in [
+            "client_secret = 98765432109876",
+            "client_secret = 1.5e300",
+            "client_id = 271828182845",
+        ] {
+            let e = parse(&format!("[profiles.a.ycm]\n{text}\n")).unwrap_err();
+            assert!(e.message.contains("invalid type"), "{}", e.message);
+            for digits in ["98765432109876", "1.5", "271828182845"] {
+                assert!(!e.message.contains(digits), "{}", e.message);
+            }
+        }
         let e = parse("x = [\n").unwrap_err();
         assert!(e.message.starts_with("/c.toml:"), "{}", e.message);
     }

@@ -97,7 +97,7 @@ impl Output {
                     cols.truncate(6);
                 }
                 let mut t = table();
-                t.set_header(&cols);
+                t.set_header(cols.iter().map(|c| term::sanitize(c)));
                 for r in &records {
                     t.add_row(cols.iter().map(|c| table_cell(r.get(c))));
                 }
@@ -184,6 +184,13 @@ fn table_cell(value: Option<&Value>) -> String {
 /// Writes `text` to stdout. A closed stdout (`yeastar … | head`) is not an error worth
 /// reporting.
 pub(crate) fn write_stdout(text: &str) -> CliResult {
+    // Server-chosen text (a CSV cell, a table) must not drive the terminal; through a pipe or
+    // into a file it is written as it is.
+    let text = if term::stdout_is_terminal() {
+        std::borrow::Cow::Owned(term::sanitize_lines(text))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
     let mut out = io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),

@@ -25,6 +25,16 @@ pub(crate) fn sanitize(text: &str) -> String {
         .collect()
 }
 
+/// `text` for a terminal's stdout: without escape sequences and control characters, as
+/// [`sanitize`], but with its line breaks and tabs (rows, records and table lines).
+pub(crate) fn sanitize_lines(text: &str) -> String {
+    anstream::adapter::strip_str(text)
+        .to_string()
+        .chars()
+        .filter(|c| matches!(c, '\n' | '\t') || !c.is_control())
+        .collect()
+}
+
 /// Writes `label: message` (and `hint: …` on the next line) to stderr.
 fn emit(label: &str, style: Style, message: &str, hint: Option<&str>) {
     let mut err = anstream::stderr().lock();

@@ -338,6 +338,35 @@ fn dry_run_prints_the_plan_and_writes_nothing() {
 }
 
 #[test]
+fn a_report_path_that_cannot_be_written_is_refused_before_anything_is_sent() {
+    let sb = Sb::start();
+    let home = TempDir::new("home");
+    let dir = TempDir::new("bulk");
+    let file = dir.path().join("resellers.csv");
+    std::fs::write(&file, YCM_CSV).unwrap();
+    let bad = dir.path().join("no-such-dir").join("r.jsonl");
+    let r = bulk(
+        &sb,
+        YCM,
+        home.path(),
+        &["import", file.to_str().unwrap(), "--report", bad.to_str().unwrap()],
+    );
+    r.fails(2);
+    assert!(r.stderr.contains("no-such-dir"), "{r:#?}");
+    assert_eq!(writes(&sb, YCM), 0, "{:#?}", sb.api_calls());
+    // A writable path: the run goes through and the report is there.
+    let good = dir.path().join("r.jsonl");
+    let r = bulk(
+        &sb,
+        YCM,
+        home.path(),
+        &["import", file.to_str().unwrap(), "--report", good.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 0, "{r:#?}");
+    assert_eq!(jsonl(&std::fs::read_to_string(&good).unwrap()).len(), 3);
+}
+
+#[test]
 fn an_invalid_file_exits_2_names_every_bad_row_and_sends_nothing() {
     let sb = Sb::start();
     let home = TempDir::new("home");

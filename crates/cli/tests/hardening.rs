@@ -74,7 +74,10 @@ fn a_refused_secret_is_remembered_across_runs() {
         r.fails(3);
         assert!(!r.all_output().contains(WRONG), "{r:#?}");
         let hint = r.stderr.lines().find(|l| l.starts_with("hint: ")).expect("a hint");
-        assert!(hint.contains("`yeastar ycm auth status`"), "{r:#?}");
+        // The command the hint gives works (plain `auth status` would meet the same memory),
+        // and it names where the secret came from: the variable, not a profile.
+        assert!(hint.contains("`yeastar ycm auth status --no-token-cache`"), "{r:#?}");
+        assert!(hint.contains("YEASTAR_CLIENT_SECRET"), "{r:#?}");
         if run == 0 {
             assert!(hint.contains("not sent again before 20"), "{r:#?}");
         } else {
@@ -88,6 +91,22 @@ fn a_refused_secret_is_remembered_across_runs() {
         }
     }
     refused.assert_calls(1);
+    // Following the hint shows the status (and asks once more, as asked).
+    let url = server.base_url();
+    let r = run_env(
+        &["ycm", "auth", "status", "--no-token-cache"],
+        &[
+            ("YEASTAR_BASE_URL", &url),
+            ("YEASTAR_CLIENT_ID", ID),
+            ("YEASTAR_CLIENT_SECRET", WRONG),
+            ("XDG_CACHE_HOME", cache.str()),
+        ],
+    );
+    assert_eq!(r.code, 3, "{r:#?}");
+    assert_eq!(r.json()["token"], "failed", "{r:#?}");
+    assert_eq!(r.json()["clientId"], ID, "{r:#?}");
+    assert!(!r.all_output().contains(WRONG), "{r:#?}");
+    refused.assert_calls(2);
     // Nothing on disk holds the secret.
     for f in cache.cache_files() {
         let bytes = std::fs::read(&f).unwrap();
@@ -110,10 +129,10 @@ fn a_refused_secret_is_remembered_across_runs() {
     for _ in 0..2 {
         run_ycm(&server, &cache, WRONG, &["--no-token-cache"]).fails(3);
     }
-    refused.assert_calls(3);
+    refused.assert_calls(4);
     // And the remembered refusal still holds for the cached runs.
     run_ycm(&server, &cache, WRONG, &[]).fails(3);
-    refused.assert_calls(3);
+    refused.assert_calls(4);
 }
 
 #[test]

@@ -354,6 +354,8 @@ fn bad_input_is_refused_before_anything_is_sent() {
         &["pbx", "get", "7715", "--url", "cloud.example.yeastar.com"],
         &["pbx", "customers", "42100", "--add", "50086120", "--remove", "50086120"],
         &["pbx", "wait", "7715", "--timeout", "0s"],
+        // Past what the clock can add: refused, not a panic after the create.
+        &["pbx", "wait", "7715", "--timeout", "500000000000y"],
         &["pbx", "wait", "7715", "--poll-interval", "soon"],
         &["pbx", "update", "42100", "--im", "maybe"],
     ] {
@@ -375,6 +377,12 @@ fn bad_input_is_refused_before_anything_is_sent() {
     let r = ycm(&sb, &strs(&create_pbx("engines", &["--expiration-date", "1893456000"])));
     r.fails(2);
     assert!(r.stderr.contains("--run-after-expiration"), "{r:#?}");
+    let r = ycm(
+        &sb,
+        &strs(&create_pbx("engines", &["--wait", "--timeout", "500000000000y"])),
+    );
+    r.fails(2);
+    assert!(r.stderr.contains("--timeout"), "{r:#?}");
     assert!(sb.sandbox.journal().is_empty(), "{:?}", calls(&sb));
 }
 
@@ -519,6 +527,21 @@ fn a_wait_that_times_out_says_the_last_status_and_exits_3() {
         r.stderr.contains("is not Running after") && r.stderr.contains("Provisioning"),
         "{r:#?}"
     );
+    // The PBX exists whatever ended the wait: the error names it and warns not to create it
+    // again (stdout stays empty, as on every failure).
+    let new_id = r
+        .stderr
+        .split("Cloud PBX ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .expect("the new PBX's id in the error");
+    assert_ne!(new_id, id_arg);
+    let hint = r.stderr.lines().find(|l| l.starts_with("hint: ")).unwrap_or_default();
+    assert!(
+        hint.contains(&format!("Cloud PBX {new_id} was created: do not create it again"))
+            && hint.contains(&format!("yeastar ycm pbx wait {new_id}")),
+        "{r:#?}"
+    );
 }
 
 #[test]
@@ -644,6 +667,50 @@ fn lookups_and_their_tables() {
     assert!(
         r.stdout
             .starts_with("customerId,firstName,lastName,company,email,city,"),
+        "{r:#?}"
+    );
+}
+
+#[test]
+fn a_removal_that_fails_after_an_add_says_the_add_was_made() {
+    // The customers read never change here, so the removal (of the only customer the server
+    // shows) is refused by the SDK after the add was written.
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(GET).path("/dm/open_api/v1/cloud_pbx/instances/7/customers");
+        then.status(200)
+            .json_body(json!({"requestId": "r1", "status": "Success", "data": {"customerIds": [1]}}));
+    });
+    let add = server.mock(|when, then| {
+        when.method(PUT)
+            .path("/dm/open_api/v1/cloud_pbx/instances/7/customers")
+            .json_body(json!({"customerIds": [1, 2]}));
+        then.status(200)
+            .json_body(json!({"requestId": "req-add", "status": "Success", "time": 1700000000}));
+    });
+    let url = server.base_url();
+    let r = run_env(
+        &[
+            "ycm",
+            "pbx",
+            "customers",
+            "7",
+            "--add",
+            "2",
+            "--remove",
+            "1",
+            "--access-token",
+            "t",
+            "--base-url",
+            &url,
+        ],
+        &[],
+    );
+    add.assert_calls(1);
+    // Not exit 2 ("nothing was sent"): a write was made.
+    r.fails(1);
+    assert!(
+        r.stderr.contains("customers 2 were added to Cloud PBX 7") && r.stderr.contains("req-add"),
         "{r:#?}"
     );
 }

@@ -284,3 +284,54 @@ fn errors_are_coloured_only_on_a_terminal_without_no_color() {
     assert_eq!(r.code, 1, "{r:#?}");
     assert!(r.stderr.starts_with("error: ") && !r.stderr.contains('\x1b'), "{r:#?}");
 }
+
+#[test]
+fn server_text_reaches_a_terminal_stdout_without_escape_sequences() {
+    // A first name that would retitle the window and clear the screen, and a field name of the
+    // same (table headers come from the records' keys when no preferred column is there).
+    let evil = "X\u{1b}]0;pwned\u{7}\u{1b}[2JY";
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(httpmock::Method::POST).path("/dm/open_api/oauth/token");
+        then.status(200)
+            .json_body(json!({"access_token": "AT-p", "token_type": "bearer", "expires_in": 1800}));
+    });
+    server.mock(|when, then| {
+        when.method(GET).path("/dm/open_api/v2/users");
+        then.status(200).json_body(json!({"requestId": "r", "status": "Success",
+            "data": {"pageSize": 10, "pageNumber": 1, "total": 1,
+                     "list": [{"userId": 1, "firstName": evil}]}}));
+    });
+    server.mock(|when, then| {
+        when.method(GET).path("/dm/open_api/v2/cloud_pbx/instances");
+        then.status(200).json_body(json!({"requestId": "r", "status": "Success",
+            "data": {"pageSize": 10, "pageNumber": 1, "total": 1,
+                     "list": [{"sn": "S1", format!("{evil}column"): "v"}]}}));
+    });
+    let url = server.base_url();
+    let cache = TempDir::new("cache");
+    let env = [
+        ("YEASTAR_BASE_URL", url.as_str()),
+        ("YEASTAR_CLIENT_ID", "id"),
+        ("YEASTAR_CLIENT_SECRET", "secret"),
+        ("XDG_CACHE_HOME", cache.str()),
+    ];
+    for args in [
+        &["ycm", "user", "list", "-o", "csv"][..],
+        &["ycm", "user", "list", "-o", "table"],
+        &["ycm", "pbx", "list", "-o", "table"],
+        &["ycm", "pbx", "list", "-o", "csv"],
+    ] {
+        let r = run_pty(args, &env, Tty::Stdout);
+        assert_eq!(r.code, 0, "{args:?}: {r:#?}");
+        assert!(r.stdout.contains("XY"), "{args:?}: {r:#?}");
+        assert!(
+            !r.stdout.contains('\u{1b}') && !r.stdout.contains('\u{7}'),
+            "{args:?}: {:?}",
+            r.stdout
+        );
+    }
+    // Through a pipe, CSV keeps the data as it is (an export must not change it).
+    let r = run_env(&["ycm", "user", "list", "-o", "csv"], &env);
+    assert!(r.stdout.contains(evil), "{r:#?}");
+}

@@ -562,8 +562,9 @@ fn auth_status_and_token() {
     assert_eq!(r.json()["token"], "failed");
     assert!(r.stderr.contains("error: "), "{r:#?}");
     assert!(
-        r.stderr
-            .contains("hint: check the client id and secret of profile `acme` (ycm): `yeastar ycm auth status`"),
+        r.stderr.contains(
+            "hint: check the client id and secret (profile `acme` (ycm): client_secret_env): `yeastar ycm auth status`"
+        ),
         "{r:#?}"
     );
 }

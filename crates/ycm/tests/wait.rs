@@ -129,3 +129,17 @@ async fn transient_failures_are_polled_through_and_errors_end_the_wait() {
     assert!(inner.is_not_found(), "{inner}");
     assert_eq!(times.lock().unwrap().len(), 1);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_timeout_too_long_for_the_clock_waits_instead_of_panicking() {
+    // `Instant + Duration::MAX` overflows: the wait is capped (at a year), not a panic.
+    let (http, times) = server(vec![status("Provisioning"), status("Running")]);
+    let client = scripted_client(http.clone());
+    let pbx = client
+        .cloud_pbxs()
+        .wait_until_running(42100, Duration::MAX)
+        .await
+        .unwrap();
+    assert_eq!(pbx.name.as_deref(), Some("Acme"));
+    assert_eq!(times.lock().unwrap().len(), 2);
+}

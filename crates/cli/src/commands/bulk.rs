@@ -45,6 +45,9 @@ pub(crate) async fn import<A: Adapter>(
             .map_err(|e| CliError::new(EXIT_API, format!("cannot write the plan: {e}")))?;
         return write_stdout(&format!("{text}\n"));
     }
+    // The report's file is made now: a path that cannot be written is found before any write
+    // is sent, not after them all.
+    let report_out = args.report.as_deref().map(ReportOut::open).transpose()?;
     let journal = match args.journal {
         Some(path) => Some(path),
         None => default_journal(schema, &conn, &args.file, &input),
@@ -79,10 +82,17 @@ pub(crate) async fn import<A: Adapter>(
         bar.finish_and_clear();
     }
     let report = report?;
-    if let Some(dest) = &args.report {
-        write_report(&report, dest)?;
+    // The summary and the exit code come first; a report that fails to write (a full disk) is
+    // said after them and cannot hide them.
+    let written = report_out.map(|out| out.write(&report));
+    match (summarize(&report, journal.as_deref()), written) {
+        (Err(e), Some(Err(report_error))) => {
+            term::warn(report_error);
+            Err(e)
+        }
+        (Ok(()), Some(Err(report_error))) => Err(report_error),
+        (summary, _) => summary,
     }
-    summarize(&report, journal.as_deref())
 }
 
 /// `yeastar <product> user export [FILE]`: every user in the import format.
@@ -199,22 +209,43 @@ fn progress_bar() -> Option<ProgressBar> {
 }
 
 /// `--report PATH`: JSON Lines, CSV when PATH ends in `.csv`, stdout for `-`.
-fn write_report(report: &Report, dest: &Path) -> CliResult {
-    let format = match dest.extension() {
-        Some(ext) if ext.eq_ignore_ascii_case("csv") => Format::Csv,
-        _ => Format::Jsonl,
-    };
-    if dest.as_os_str() == STDIO {
-        let mut text = Vec::new();
-        report.write(&mut text, format)?;
-        return write_stdout(&String::from_utf8_lossy(&text));
+struct ReportOut {
+    format: Format,
+    /// `None` for stdout.
+    file: Option<(File, std::path::PathBuf)>,
+}
+
+impl ReportOut {
+    /// Creates the report's file (a usage error, exit 2, when it cannot be).
+    fn open(dest: &Path) -> CliResult<Self> {
+        let format = match dest.extension() {
+            Some(ext) if ext.eq_ignore_ascii_case("csv") => Format::Csv,
+            _ => Format::Jsonl,
+        };
+        if dest.as_os_str() == STDIO {
+            return Ok(Self { format, file: None });
+        }
+        let file = File::create(dest)
+            .map_err(|e| CliError::usage(format!("cannot write the report {}: {e}", dest.display())))?;
+        Ok(Self {
+            format,
+            file: Some((file, dest.to_path_buf())),
+        })
     }
-    let file = File::create(dest)
-        .map_err(|e| CliError::new(EXIT_API, format!("cannot write the report {}: {e}", dest.display())))?;
-    let mut out = BufWriter::new(file);
-    report.write(&mut out, format)?;
-    out.flush()?;
-    Ok(())
+
+    fn write(self, report: &Report) -> CliResult {
+        let Some((file, path)) = self.file else {
+            let mut text = Vec::new();
+            report.write(&mut text, self.format)?;
+            return write_stdout(&String::from_utf8_lossy(&text));
+        };
+        let mut out = BufWriter::new(file);
+        report
+            .write(&mut out, self.format)
+            .map_err(CliError::from)
+            .and_then(|()| out.flush().map_err(CliError::from))
+            .map_err(|e| CliError::new(EXIT_API, format!("cannot write the report {}: {e}", path.display())))
+    }
 }
 
 /// The notes, the failed rows and the one-line summary on stderr; the exit code.

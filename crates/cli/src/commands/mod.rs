@@ -193,6 +193,8 @@ impl fmt::Debug for Ctx {
 struct Active {
     product: Product,
     whose: String,
+    /// Where the client secret in use came from (a flag or variable can override a profile's).
+    secret_from: Option<String>,
     base_url: String,
     static_token: bool,
     refusals: Option<Refusals>,
@@ -308,6 +310,7 @@ impl Ctx {
             self.set_active(Active {
                 product,
                 whose,
+                secret_from: None,
                 base_url,
                 static_token: true,
                 refusals: None,
@@ -376,8 +379,8 @@ impl Ctx {
                     how_long(left)
                 ),
                 hint: Some(format!(
-                    "fix the client secret of {whose} (a different secret is tried at once) and check with \
-                     `yeastar {} auth status`; --no-token-cache skips this check",
+                    "fix the client secret ({from}; a different secret is tried at once), or check it now \
+                     with `yeastar {} auth status --no-token-cache`, which skips this check",
                     product.as_str()
                 )),
                 cause: Cause::Auth(AuthErrorKind::CredentialsRejected),
@@ -386,10 +389,11 @@ impl Ctx {
         conn.store = dir.map(|d| Arc::new(FileTokenStore::new(&d, product, &base_url, &id)));
         conn.credentials = Credentials::client(id.clone(), secret);
         conn.client_id = Some(id);
-        conn.secret_from = Some(from);
+        conn.secret_from = Some(from.clone());
         self.set_active(Active {
             product,
             whose,
+            secret_from: Some(from),
             base_url,
             static_token: false,
             refusals,
@@ -409,16 +413,20 @@ impl Ctx {
         let cmd = active.product.as_str();
         match e.cause {
             Cause::Auth(AuthErrorKind::CredentialsRejected) if e.hint.is_none() => {
-                let retry = match &active.refusals {
-                    Some(r) => format!(
-                        "; this secret is not sent again before {} (--no-token-cache skips this)",
-                        when(r.remember(SystemTime::now()))
+                // `auth status` alone would meet the same memory of the refusal: say how to check now.
+                let (check, retry) = match &active.refusals {
+                    Some(r) => (
+                        " --no-token-cache",
+                        format!(
+                            "; otherwise this secret is not sent again before {}",
+                            when(r.remember(SystemTime::now()))
+                        ),
                     ),
-                    None => String::new(),
+                    None => ("", String::new()),
                 };
+                let whose = active.secret_from.as_deref().unwrap_or(&active.whose);
                 e.hint = Some(format!(
-                    "check the client id and secret of {}: `yeastar {cmd} auth status`{retry}",
-                    active.whose
+                    "check the client id and secret ({whose}): `yeastar {cmd} auth status{check}`{retry}"
                 ));
             }
             Cause::Auth(AuthErrorKind::TokenRejected) if active.static_token && e.hint.is_none() => {

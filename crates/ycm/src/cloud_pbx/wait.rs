@@ -29,7 +29,8 @@ pub struct WaitOptions {
 }
 
 impl WaitOptions {
-    /// Waits at most `timeout`, polling after 2 s, 4 s, 8 s, … up to every 30 s.
+    /// Waits at most `timeout` (longer than a year is taken as a year), polling after 2 s,
+    /// 4 s, 8 s, … up to every 30 s.
     pub fn new(timeout: Duration) -> Self {
         Self {
             timeout,

@@ -162,8 +162,15 @@ async fn create(ctx: &Ctx, a: YcmPbxCreateArgs) -> CliResult {
              `yeastar ycm pbx wait ID`"
         )));
     };
-    let pbx = wait_for(&client, id, PbxStatus::Running, wait).await?;
-    ctx.out().one(&pbx)
+    match wait_for(&client, id, PbxStatus::Running, wait).await {
+        Ok(pbx) => ctx.out().one(&pbx),
+        // Created all the same, whatever ended the wait: the error names it, so that nobody
+        // creates (and pays for) a second one.
+        Err(e) => Err(e.with_hint(format!(
+            "Cloud PBX {id} was created: do not create it again; wait for it with \
+             `yeastar ycm pbx wait {id} --timeout 30m`"
+        ))),
+    }
 }
 
 /// Polls the status (a spinner on a terminal) until the PBX has `target`; a timeout says the
@@ -294,11 +301,38 @@ async fn customers(ctx: &Ctx, cloud_pbx_id: u64, add: Vec<u64>, remove: Vec<u64>
     let pbxs = client.cloud_pbxs();
     let mut request_ids = Vec::new();
     // Adding first: removing the last customers is refused, and an add may make room for it.
+    let mut added = None;
     if !add.is_empty() {
-        request_ids.extend(pbxs.add_customers(cloud_pbx_id, add).await?.request_id);
+        let done = pbxs.add_customers(cloud_pbx_id, add.iter().copied()).await?;
+        if done.request_id.is_some() || done.time.is_some() {
+            added = Some(done.request_id.clone().unwrap_or_default());
+        }
+        request_ids.extend(done.request_id);
     }
     if !remove.is_empty() {
-        request_ids.extend(pbxs.remove_customers(cloud_pbx_id, remove).await?.request_id);
+        match pbxs.remove_customers(cloud_pbx_id, remove.iter().copied()).await {
+            Ok(done) => request_ids.extend(done.request_id),
+            // The add stands: say so, or a retry of the whole command looks like the first try.
+            Err(e) if added.is_some() => {
+                let list = |ids: &[u64]| ids.iter().map(u64::to_string).collect::<Vec<_>>().join(",");
+                let mut e = CliError::from(e);
+                // Something was written: not the "nothing was sent" exit code 2.
+                if e.code == 2 {
+                    e.code = EXIT_API;
+                }
+                return Err(e.with_hint(format!(
+                    "customers {} were added to Cloud PBX {cloud_pbx_id}{}; only the removal failed: \
+                     `yeastar ycm pbx customers {cloud_pbx_id} --remove {}` tries it again",
+                    list(&add),
+                    added
+                        .filter(|r| !r.is_empty())
+                        .map(|r| format!(" (request {r})"))
+                        .unwrap_or_default(),
+                    list(&remove)
+                )));
+            }
+            Err(e) => return Err(e.into()),
+        }
     }
     let ids = pbxs.customers(cloud_pbx_id).await?;
     let writes = (!request_ids.is_empty()).then(|| json!(request_ids));
