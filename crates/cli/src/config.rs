@@ -233,6 +233,21 @@ fn without_value(message: &str) -> String {
     message.to_owned()
 }
 
+/// Whoever can write the config file chooses the base URL the secret is sent to and the
+/// `client_secret_command` run as you: a file group or others can write is refused, as ssh
+/// refuses such a config.
+fn refuse_if_others_can_write(path: &Path) -> CliResult {
+    match fs::metadata(path) {
+        Ok(meta) if meta.permissions().mode() & 0o022 != 0 => Err(CliError::usage(format!(
+            "{} can be written by group or others (mode {:o}): not used",
+            path.display(),
+            meta.permissions().mode() & 0o777
+        ))
+        .with_hint(format!("run chmod go-w {}", path.display()))),
+        _ => Ok(()),
+    }
+}
+
 fn config_error(path: &Path, text: &str, span: Option<std::ops::Range<usize>>, message: &str) -> CliError {
     let at = span
         .map(|s| {
@@ -264,6 +279,7 @@ impl Config {
                 )));
             }
         };
+        refuse_if_others_can_write(&path)?;
         let doc = Self::parse(&path, &text)?;
         let config = Self {
             path: Some(path),

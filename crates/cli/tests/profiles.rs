@@ -379,6 +379,40 @@ fn a_secret_in_a_file_others_can_read_warns() {
 }
 
 #[test]
+fn a_config_file_others_can_write_is_refused() {
+    // Whoever can write the file chooses the base URL the secret goes to and the command that
+    // produces it (run as you): like ssh, the CLI refuses such a file.
+    let server = MockServer::start();
+    let any = server.mock(|when, then| {
+        when.is_true(|_| true);
+        then.status(500);
+    });
+    let url = server.base_url();
+    let scratch = TempDir::new("scratch");
+    let marker = scratch.path().join("ran");
+    let home = Home::new(&format!(
+        "[profiles.default.ycm]\nclient_id = \"id\"\nclient_secret_command = \"touch {} && echo s\"\nbase_url = \"{url}\"\n",
+        marker.display()
+    ));
+    let path = home.config_path();
+    for mode in [0o666, 0o620, 0o602] {
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+        let r = home.run(&["ycm", "user", "get", "1"], &[]);
+        r.fails(2);
+        assert!(
+            r.stderr.contains("can be written by group or others") && r.stderr.contains(&format!("chmod go-w {}", path.display())),
+            "{mode:o}: {r:#?}"
+        );
+        assert!(!marker.exists(), "{mode:o}: the command ran");
+    }
+    any.assert_calls(0);
+    // Readable by others but not writable: used.
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let r = home.run(&["ycm", "auth", "status", "--no-token-cache"], &[]);
+    assert!(marker.exists(), "{r:#?}");
+}
+
+#[test]
 fn profile_add_list_and_show_without_a_terminal() {
     let home = Home::new(
         "# my tenants\n\n[profiles.acme.ycm]\nclient_id = \"acme-ycm\" # from the YCM console\nclient_secret_env = \"ACME_YCM\"\n",
