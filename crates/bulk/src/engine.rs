@@ -332,7 +332,9 @@ impl<A: Adapter> Importer<A> {
     }
 
     /// Every existing user in the import format: the fields the API returns, by API name,
-    /// empty ones left out. Importing them unmodified writes nothing.
+    /// empty ones left out. Importing them unmodified writes nothing. A value the import's
+    /// checks would refuse (an address without a dot in its domain, a user type the SDK does
+    /// not know) is exported as the API gave it, not dropped: a re-import then names it.
     pub async fn export(&self) -> yeastar_transport::Result<Vec<Record>> {
         let schema = *self.schema();
         let records = self.adapter.load().await?;
@@ -344,7 +346,8 @@ impl<A: Adapter> Importer<A> {
                     .iter()
                     .filter(|f| f.readable())
                     .filter_map(|f| {
-                        let v = coerce(f, r.get(f.name)?).ok()??;
+                        let raw = r.get(f.name)?;
+                        let v = coerce(f, raw).unwrap_or_else(|_| Some(raw.clone()))?;
                         Some((f.name.to_owned(), v))
                     })
                     .collect()

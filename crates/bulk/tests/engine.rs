@@ -664,3 +664,17 @@ async fn a_create_sent_by_a_stopped_run_and_applied_late_is_not_a_failure_of_the
     drop(s);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test(start_paused = true)]
+async fn export_keeps_values_the_import_checks_would_refuse() {
+    // A stored address the SDK's check refuses (no dot in the domain): dropped, the record had
+    // no key and its re-import failed without saying why. It is exported as it is.
+    let fake = Fake::new(|_, _| None);
+    fake.seed("ops@localhost", "Ops");
+    fake.seed("ada@example.com", "Ada");
+    let importer = Importer::new(fake);
+    let records = importer.export().await.unwrap();
+    let emails: Vec<&Value> = records.iter().map(|r| &r["email"]).collect();
+    assert_eq!(emails, [&json!("ada@example.com"), &json!("ops@localhost")]);
+    assert!(records.iter().all(|r| r.contains_key("firstName")), "{records:?}");
+}

@@ -400,7 +400,8 @@ fn a_config_file_others_can_write_is_refused() {
         let r = home.run(&["ycm", "user", "get", "1"], &[]);
         r.fails(2);
         assert!(
-            r.stderr.contains("can be written by group or others") && r.stderr.contains(&format!("chmod go-w {}", path.display())),
+            r.stderr.contains("can be written by group or others")
+                && r.stderr.contains(&format!("chmod go-w {}", path.display())),
             "{mode:o}: {r:#?}"
         );
         assert!(!marker.exists(), "{mode:o}: the command ran");
