@@ -180,13 +180,28 @@ fn lists_in_csv_are_joined_with_semicolons() {
     assert!(r.stdout.contains(",1000127;1000128,"), "{}", r.stdout);
 }
 
-/// Two pages of YCM users on a mock server.
-fn two_pages(server: &MockServer) {
+/// YCM's token endpoint on a mock server.
+fn ycm_token(server: &MockServer) {
     server.mock(|when, then| {
         when.method(httpmock::Method::POST).path("/dm/open_api/oauth/token");
         then.status(200)
             .json_body(json!({"access_token": "AT-p", "token_type": "bearer", "expires_in": 1800}));
     });
+}
+
+/// The environment pointing the CLI at a mock server, with a cache of its own.
+fn mock_env<'a>(url: &'a str, cache: &'a TempDir) -> [(&'static str, &'a str); 4] {
+    [
+        ("YEASTAR_BASE_URL", url),
+        ("YEASTAR_CLIENT_ID", "id"),
+        ("YEASTAR_CLIENT_SECRET", "secret"),
+        ("XDG_CACHE_HOME", cache.str()),
+    ]
+}
+
+/// Two pages of YCM users on a mock server.
+fn two_pages(server: &MockServer) {
+    ycm_token(server);
     for (n, list) in [(1, json!([{"userId": 1}, {"userId": 2}])), (2, json!([{"userId": 3}]))] {
         server.mock(move |when, then| {
             when.method(GET)
@@ -204,12 +219,7 @@ fn progress_only_when_stderr_is_a_terminal_and_more_than_one_page_is_read() {
     two_pages(&server);
     let url = server.base_url();
     let cache = TempDir::new("cache");
-    let env = [
-        ("YEASTAR_BASE_URL", url.as_str()),
-        ("YEASTAR_CLIENT_ID", "id"),
-        ("YEASTAR_CLIENT_SECRET", "secret"),
-        ("XDG_CACHE_HOME", cache.str()),
-    ];
+    let env = mock_env(&url, &cache);
     let r = run_pty(&["ycm", "user", "list"], &env, Tty::Stderr);
     assert_eq!(r.code, 0, "{r:#?}");
     assert_eq!(r.json(), json!([{"userId": 1}, {"userId": 2}, {"userId": 3}]));
@@ -228,11 +238,7 @@ fn progress_only_when_stderr_is_a_terminal_and_more_than_one_page_is_read() {
 #[test]
 fn export_shows_a_spinner_only_on_a_terminal() {
     let server = MockServer::start();
-    server.mock(|when, then| {
-        when.method(httpmock::Method::POST).path("/dm/open_api/oauth/token");
-        then.status(200)
-            .json_body(json!({"access_token": "AT-p", "token_type": "bearer", "expires_in": 1800}));
-    });
+    ycm_token(&server);
     // A slow listing, so that the spinner (ticking every 120 ms) is drawn at least once.
     server.mock(|when, then| {
         when.method(GET).path("/dm/open_api/v2/users");
@@ -244,12 +250,7 @@ fn export_shows_a_spinner_only_on_a_terminal() {
     });
     let url = server.base_url();
     let cache = TempDir::new("cache");
-    let env = [
-        ("YEASTAR_BASE_URL", url.as_str()),
-        ("YEASTAR_CLIENT_ID", "id"),
-        ("YEASTAR_CLIENT_SECRET", "secret"),
-        ("XDG_CACHE_HOME", cache.str()),
-    ];
+    let env = mock_env(&url, &cache);
     let r = run_pty(&["ycm", "user", "export", "--format", "jsonl"], &env, Tty::Stderr);
     assert_eq!(r.code, 0, "{r:#?}");
     assert!(r.stdout.contains("a@example.com"), "{r:#?}");
@@ -291,11 +292,7 @@ fn server_text_reaches_a_terminal_stdout_without_escape_sequences() {
     // same (table headers come from the records' keys when no preferred column is there).
     let evil = "X\u{1b}]0;pwned\u{7}\u{1b}[2JY";
     let server = MockServer::start();
-    server.mock(|when, then| {
-        when.method(httpmock::Method::POST).path("/dm/open_api/oauth/token");
-        then.status(200)
-            .json_body(json!({"access_token": "AT-p", "token_type": "bearer", "expires_in": 1800}));
-    });
+    ycm_token(&server);
     server.mock(|when, then| {
         when.method(GET).path("/dm/open_api/v2/users");
         then.status(200).json_body(json!({"requestId": "r", "status": "Success",
@@ -310,12 +307,7 @@ fn server_text_reaches_a_terminal_stdout_without_escape_sequences() {
     });
     let url = server.base_url();
     let cache = TempDir::new("cache");
-    let env = [
-        ("YEASTAR_BASE_URL", url.as_str()),
-        ("YEASTAR_CLIENT_ID", "id"),
-        ("YEASTAR_CLIENT_SECRET", "secret"),
-        ("XDG_CACHE_HOME", cache.str()),
-    ];
+    let env = mock_env(&url, &cache);
     for args in [
         &["ycm", "user", "list", "-o", "csv"][..],
         &["ycm", "user", "list", "-o", "table"],
