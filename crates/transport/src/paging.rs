@@ -167,9 +167,11 @@ pub const DEFAULT_MAX_PAGES: u64 = 100_000;
 /// consumed.
 ///
 /// It stops after an empty page, when the items seen reach the reported total, when the
-/// reported page count is reached, or — when the server reports neither — after a short page; it fails with [`Error::Paging`] when the server returns
-/// a page other than the one asked for, or keeps going past the total it reported (or past
-/// [`DEFAULT_MAX_PAGES`]). After an error, the stream ends.
+/// reported page count is reached, or — when the server reports neither — after a short page.
+/// It fails with [`Error::Paging`] when the server returns a page other than the one asked
+/// for, returns an empty page while its own total (or page count) says more remain (ending
+/// there would pass part of the list off as all of it), or keeps going past the total it
+/// reported (or past [`DEFAULT_MAX_PAGES`]). After an error, the stream ends.
 ///
 /// ```
 /// # use yeastar_transport::{Page, Pages, Product};
