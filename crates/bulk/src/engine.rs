@@ -20,7 +20,7 @@ use crate::pacer::{Pacer, Wait};
 use crate::plan::{Action, Plan, PlannedRow};
 use crate::problem::Invalid;
 use crate::report::{Outcome, Report, RowReport, Summary};
-use crate::schema::{Schema, coerce};
+use crate::schema::{Access, Schema, coerce};
 
 /// Why an import could not be planned or run.
 #[non_exhaustive]
@@ -332,9 +332,10 @@ impl<A: Adapter> Importer<A> {
     }
 
     /// Every existing user in the import format: the fields the API returns, by API name,
-    /// empty ones left out. Importing them unmodified writes nothing. A value the import's
-    /// checks would refuse (an address without a dot in its domain, a user type the SDK does
-    /// not know) is exported as the API gave it, not dropped: a re-import then names it.
+    /// empty ones left out. Importing them unmodified writes nothing. A key the import's
+    /// checks would refuse (an address without a dot in its domain) is exported as the API
+    /// gave it, so that a re-import names that user; any other value they would refuse (a user
+    /// type the SDK does not know) is left out, so that a re-import leaves it as it is.
     pub async fn export(&self) -> yeastar_transport::Result<Vec<Record>> {
         let schema = *self.schema();
         let records = self.adapter.load().await?;
@@ -347,7 +348,7 @@ impl<A: Adapter> Importer<A> {
                     .filter(|f| f.readable())
                     .filter_map(|f| {
                         let raw = r.get(f.name)?;
-                        let v = coerce(f, raw).unwrap_or_else(|_| Some(raw.clone()))?;
+                        let v = coerce(f, raw).unwrap_or_else(|_| (f.access == Access::Key).then(|| raw.clone()))?;
                         Some((f.name.to_owned(), v))
                     })
                     .collect()

@@ -237,15 +237,26 @@ fn without_value(message: &str) -> String {
 /// `client_secret_command` run as you: a file group or others can write is refused, as ssh
 /// refuses such a config.
 fn refuse_if_others_can_write(path: &Path) -> CliResult {
-    match fs::metadata(path) {
-        Ok(meta) if meta.permissions().mode() & 0o022 != 0 => Err(CliError::usage(format!(
+    use std::os::unix::fs::MetadataExt;
+    let Ok(meta) = fs::metadata(path) else { return Ok(()) };
+    let you = rustix::process::geteuid().as_raw();
+    if meta.uid() != you && meta.uid() != 0 {
+        return Err(CliError::usage(format!(
+            "{} is owned by another user (uid {}, you are {you}), who can change it: not used",
+            path.display(),
+            meta.uid()
+        ))
+        .with_hint("use a config file of your own (--config or YEASTAR_CONFIG)"));
+    }
+    if meta.mode() & 0o022 != 0 {
+        return Err(CliError::usage(format!(
             "{} can be written by group or others (mode {:o}): not used",
             path.display(),
-            meta.permissions().mode() & 0o777
+            meta.mode() & 0o777
         ))
-        .with_hint(format!("run chmod go-w {}", path.display()))),
-        _ => Ok(()),
+        .with_hint(format!("run chmod go-w {}", path.display())));
     }
+    Ok(())
 }
 
 fn config_error(path: &Path, text: &str, span: Option<std::ops::Range<usize>>, message: &str) -> CliError {
@@ -304,6 +315,8 @@ impl Config {
     pub(crate) fn load_or_empty(path: PathBuf) -> CliResult<Self> {
         match fs::read_to_string(&path) {
             Ok(text) => {
+                // `profile add` rewrites the file as its own: not content someone else put there.
+                refuse_if_others_can_write(&path)?;
                 let doc = Self::parse(&path, &text)?;
                 Ok(Self {
                     path: Some(path),

@@ -26,13 +26,20 @@ pub(crate) fn sanitize(text: &str) -> String {
 }
 
 /// `text` for a terminal's stdout: without escape sequences and control characters, as
-/// [`sanitize`], but with its line breaks and tabs (rows, records and table lines).
+/// [`sanitize`], but with its line breaks and tabs (rows, records and table lines). Each line
+/// is stripped on its own, so that a sequence left open (an OSC without its terminator) cannot
+/// swallow the lines after it.
 pub(crate) fn sanitize_lines(text: &str) -> String {
-    anstream::adapter::strip_str(text)
-        .to_string()
-        .chars()
-        .filter(|c| matches!(c, '\n' | '\t') || !c.is_control())
-        .collect()
+    text.split('\n')
+        .map(|line| {
+            anstream::adapter::strip_str(line)
+                .to_string()
+                .chars()
+                .filter(|c| *c == '\t' || !c.is_control())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Writes `label: message` (and `hint: …` on the next line) to stderr.

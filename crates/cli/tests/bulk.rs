@@ -354,8 +354,28 @@ fn a_report_path_that_cannot_be_written_is_refused_before_anything_is_sent() {
     r.fails(2);
     assert!(r.stderr.contains("no-such-dir"), "{r:#?}");
     assert_eq!(writes(&sb, YCM), 0, "{:#?}", sb.api_calls());
-    // A writable path: the run goes through and the report is there.
+    // A run that ends before its report (here: the journal cannot be opened) leaves the last
+    // report as it was.
     let good = dir.path().join("r.jsonl");
+    std::fs::write(&good, "last run\n").unwrap();
+    let no_journal = dir.path().join("no-such-dir").join("j");
+    let r = bulk(
+        &sb,
+        YCM,
+        home.path(),
+        &[
+            "import",
+            file.to_str().unwrap(),
+            "--report",
+            good.to_str().unwrap(),
+            "--journal",
+            no_journal.to_str().unwrap(),
+        ],
+    );
+    assert_ne!(r.code, 0, "{r:#?}");
+    assert_eq!(std::fs::read_to_string(&good).unwrap(), "last run\n");
+    assert_eq!(writes(&sb, YCM), 0, "{:#?}", sb.api_calls());
+    // A writable path: the run goes through and the report replaces the last one.
     let r = bulk(
         &sb,
         YCM,

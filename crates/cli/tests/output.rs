@@ -296,8 +296,9 @@ fn server_text_reaches_a_terminal_stdout_without_escape_sequences() {
     server.mock(|when, then| {
         when.method(GET).path("/dm/open_api/v2/users");
         then.status(200).json_body(json!({"requestId": "r", "status": "Success",
-            "data": {"pageSize": 10, "pageNumber": 1, "total": 1,
-                     "list": [{"userId": 1, "firstName": evil}]}}));
+            "data": {"pageSize": 10, "pageNumber": 1, "total": 3,
+                     "list": [{"userId": 1, "firstName": evil}, {"userId": 2, "firstName": "A\u{1b}]0;never closed"},
+                              {"userId": 3, "firstName": "Bob"}]}}));
     });
     server.mock(|when, then| {
         when.method(GET).path("/dm/open_api/v2/cloud_pbx/instances");
@@ -317,6 +318,10 @@ fn server_text_reaches_a_terminal_stdout_without_escape_sequences() {
         let r = run_pty(args, &env, Tty::Stdout);
         assert_eq!(r.code, 0, "{args:?}: {r:#?}");
         assert!(r.stdout.contains("XY"), "{args:?}: {r:#?}");
+        // A sequence left open hides nothing after its own line.
+        if args[1] == "user" {
+            assert!(r.stdout.contains("Bob"), "{args:?}: {r:#?}");
+        }
         assert!(
             !r.stdout.contains('\u{1b}') && !r.stdout.contains('\u{7}'),
             "{args:?}: {:?}",

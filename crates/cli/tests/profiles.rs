@@ -407,6 +407,34 @@ fn a_config_file_others_can_write_is_refused() {
         assert!(!marker.exists(), "{mode:o}: the command ran");
     }
     any.assert_calls(0);
+    // `profile add` does not adopt such a file either (it would rewrite it as the user's own).
+    let r = home.run(
+        &[
+            "profile",
+            "add",
+            "x",
+            "--product",
+            "ycm",
+            "--client-id",
+            "i",
+            "--client-secret-env",
+            "V",
+        ],
+        &[],
+    );
+    r.fails(2);
+    assert!(r.stderr.contains("can be written by group or others"), "{r:#?}");
+    // Owned by another (non-root) user, whatever its mode (only root can arrange that here).
+    if rustix::process::geteuid().is_root() {
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        std::os::unix::fs::chown(&path, Some(4242), None).unwrap();
+        let r = home.run(&["ycm", "user", "get", "1"], &[]);
+        r.fails(2);
+        assert!(r.stderr.contains("is owned by another user (uid 4242"), "{r:#?}");
+        assert!(!marker.exists(), "the command ran");
+        std::os::unix::fs::chown(&path, Some(0), None).unwrap();
+    }
+    any.assert_calls(0);
     // Readable by others but not writable: used.
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
     let r = home.run(&["ycm", "auth", "status", "--no-token-cache"], &[]);

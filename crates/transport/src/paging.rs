@@ -191,6 +191,8 @@ pub struct Pages<T> {
     next_page: u64,
     page_size: u64,
     seen: u64,
+    /// The items on the pages before the first one read (a listing may start at page 3).
+    skipped: u64,
     max_pages: u64,
     pages_fetched: u64,
     in_flight: Option<PageFuture<T>>,
@@ -224,6 +226,7 @@ impl<T: Send + 'static> Pages<T> {
             next_page: first_page.max(1),
             page_size: page_size.max(1),
             seen: 0,
+            skipped: (first_page.max(1) - 1).saturating_mul(page_size.max(1)),
             max_pages: DEFAULT_MAX_PAGES,
             pages_fetched: 0,
             in_flight: None,
@@ -287,7 +290,7 @@ impl<T: Send + 'static> Pages<T> {
         // An empty page the server's own count says is not the end: stopping would pass part of
         // the list off as all of it.
         let short = match (page.total, page.total_pages) {
-            (Some(t), _) => self.seen < t,
+            (Some(t), _) => self.seen.saturating_add(self.skipped) < t,
             (None, Some(tp)) => requested < tp,
             (None, None) => false,
         };
@@ -489,6 +492,12 @@ mod tests {
             Ok(Page::new(items).with_page_no(Some(n)).with_total(Some(total)))
         });
         assert_eq!(shrunk.try_collect().await.unwrap(), [1, 2]);
+        // A listing started at page 3 of 250 items, 100 a page: the empty page 4 is the end.
+        let from_3 = Pages::new(Product::Ycm, 3, 100, |n| async move {
+            let items = if n == 3 { (200..250).collect() } else { Vec::new() };
+            Ok(Page::new(items).with_page_no(Some(n)).with_total(Some(250)))
+        });
+        assert_eq!(from_3.try_collect().await.unwrap().len(), 50);
     }
 
     #[tokio::test]

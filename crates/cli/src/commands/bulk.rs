@@ -225,7 +225,12 @@ impl ReportOut {
         if dest.as_os_str() == STDIO {
             return Ok(Self { format, file: None });
         }
-        let file = File::create(dest)
+        // Opened, not truncated: a run that ends before its report leaves the last one as it was.
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(dest)
             .map_err(|e| CliError::usage(format!("cannot write the report {}: {e}", dest.display())))?;
         Ok(Self {
             format,
@@ -239,10 +244,10 @@ impl ReportOut {
             report.write(&mut text, self.format)?;
             return write_stdout(&String::from_utf8_lossy(&text));
         };
+        let truncated = file.set_len(0).map_err(CliError::from);
         let mut out = BufWriter::new(file);
-        report
-            .write(&mut out, self.format)
-            .map_err(CliError::from)
+        truncated
+            .and_then(|()| report.write(&mut out, self.format).map_err(CliError::from))
             .and_then(|()| out.flush().map_err(CliError::from))
             .map_err(|e| CliError::new(EXIT_API, format!("cannot write the report {}: {e}", path.display())))
     }
