@@ -10,7 +10,7 @@
 //!     .build()?;
 //!
 //! // Change one field; last name, phone, floor, groups, id code (and the fields this SDK does
-//! // not know) are kept.
+//! // not know) are kept; the face image cannot be read back (see below).
 //! let done = client
 //!     .users()
 //!     .modify(54164, |user| user.email = "leo-new-email@yeastar.com".into())
@@ -43,7 +43,7 @@
 //!   unless set; page 0 and size 0 are refused ([`MAX_PAGE_SIZE`]: Workplace documents no
 //!   maximum).
 //!
-//! # Updates never wipe data
+//! # Updates keep what can be read
 //!
 //! `PUT /services/openapi/v1.0/user/user_update` replaces the whole user: Yeastar warns that
 //! "parameters not included in the request might be set to NULL or reset to default settings".
@@ -54,6 +54,10 @@
 //! - [`Users::modify`], which reads the user, lets you change what you want on a complete
 //!   [`UpdateUser`] value, and sends it back whole, unknown fields included (read-modify-write,
 //!   see its docs for the caveats).
+//!
+//! One thing cannot be kept: the face image, which `user_detail` does not return. An update
+//! without `imageBase64` falls under the warning above and may clear it (the sandbox clears
+//! it); set it on the update when the user has one (`wp user update` warns about this).
 //!
 //! # Hosts
 //!

@@ -76,8 +76,9 @@ impl<'a> Users<'a> {
     /// - If `user_detail` answers for another member than `member_id`, this fails with
     ///   [`Error::Decode`] (a wrong answer), and nothing is written.
     /// - `user_detail` does not return the face image or `sendInviteEmail`; both are omitted
-    ///   unless `edit` sets them. Whether Workplace keeps an image when `imageBase64` is
-    ///   omitted is not documented.
+    ///   unless `edit` sets them. By the docs' warning on this call ("parameters not included
+    ///   in the request might be set to NULL or reset to default settings") an update without
+    ///   `imageBase64` may clear the user's image: set it in `edit` when the user has one.
     /// - `edit` must not change `member_id` (that is refused with [`Error::InvalidInput`]).
     ///
     /// ```no_run
