@@ -7,8 +7,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::{Deserialize, Deserializer};
-use serde_json::Value;
+use serde::Deserialize;
 use yeastar_transport::reexports::async_trait;
 use yeastar_transport::{Endpoint, Error, Grant, Meta, Request, Result, Secret, TokenSet, TokenSource};
 
@@ -127,41 +126,30 @@ pub(crate) struct TokenDetails {
     token: Option<Secret>,
     #[serde(default)]
     refresh_token: Option<Secret>,
-    #[serde(default, deserialize_with = "expires_in")]
+    /// A string of seconds per the docs, a number tolerated; unusable values give the
+    /// documented 30 minutes (the transport's one rule for token lifetimes).
+    #[serde(default, deserialize_with = "yeastar_transport::lenient::opt_lifetime")]
     expires_in: Option<Duration>,
-}
-
-/// `expiresIn`: a string of seconds per the docs, a number tolerated. Missing, zero, negative
-/// or unreadable values give `None` (the documented 30 minutes then apply): a zero lifetime would
-/// make the cache ask for a new token on every call.
-fn expires_in<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Duration>, D::Error> {
-    Ok(parse_expires_in(
-        &Option::<Value>::deserialize(d)?.unwrap_or(Value::Null),
-    ))
-}
-
-fn parse_expires_in(v: &Value) -> Option<Duration> {
-    let secs = match v {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse::<f64>().ok(),
-        _ => None,
-    }?;
-    (secs.is_finite() && (1.0..1e9).contains(&secs)).then(|| Duration::from_secs(secs as u64))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     #[test]
     fn expires_in_is_a_string_or_a_number() {
-        assert_eq!(parse_expires_in(&json!("1800")), Some(Duration::from_secs(1800)));
-        assert_eq!(parse_expires_in(&json!(" 600 ")), Some(Duration::from_secs(600)));
-        assert_eq!(parse_expires_in(&json!(1799)), Some(Duration::from_secs(1799)));
-        assert_eq!(parse_expires_in(&json!(1799.6)), Some(Duration::from_secs(1799)));
+        let read = |v: Value| {
+            serde_json::from_value::<TokenDetails>(json!({"token": "t", "expiresIn": v}))
+                .unwrap()
+                .expires_in
+        };
+        assert_eq!(read(json!("1800")), Some(Duration::from_secs(1800)));
+        assert_eq!(read(json!(" 600 ")), Some(Duration::from_secs(600)));
+        assert_eq!(read(json!(1799)), Some(Duration::from_secs(1799)));
+        assert_eq!(read(json!(1799.6)), Some(Duration::from_secs(1799)));
         for bad in [json!("abc"), json!(""), json!("0"), json!(-5), json!(null), json!(true)] {
-            assert_eq!(parse_expires_in(&bad), None, "{bad}");
+            assert_eq!(read(bad.clone()), None, "{bad}");
         }
     }
 

@@ -174,8 +174,8 @@ pub struct OAuthTokenAnswer {
     access_token: Option<Secret>,
     #[serde(default)]
     refresh_token: Option<Secret>,
-    #[serde(default, deserialize_with = "crate::lenient::opt_u64")]
-    expires_in: Option<u64>,
+    #[serde(default, deserialize_with = "crate::lenient::opt_lifetime")]
+    expires_in: Option<Duration>,
 }
 
 impl OAuthTokenAnswer {
@@ -189,7 +189,7 @@ impl OAuthTokenAnswer {
         TokenSet::from_answer(
             meta,
             self.access_token,
-            self.expires_in.map(Duration::from_secs),
+            self.expires_in,
             default_lifetime,
             self.refresh_token,
             refresh_lifetime,
@@ -481,7 +481,11 @@ impl TokenCache {
         };
         let cache = Arc::clone(self);
         tokio::spawn(async move {
+            // Dropped before it lands (its runtime shut down, or a panic): the flight is ended
+            // all the same, so that the next call asks again instead of waiting on it for ever.
+            let mut guard = Abandoned(Some(Arc::clone(&cache)));
             let result = cache.fly(&client).await;
+            guard.0 = None;
             cache.land(&result);
             let _ = tx.send(Some(result));
         });
@@ -501,7 +505,14 @@ impl TokenCache {
                 refresh_token: &refresh_token,
             };
             match self.source.fetch(client, grant).await {
-                Ok(set) => return self.install(set),
+                Ok(mut set) => {
+                    // No new refresh token: the one used stays valid (RFC 6749 §6).
+                    if set.refresh_token.is_none() {
+                        set.refresh_expires_in = expires_at.map(|at| at.saturating_duration_since(Instant::now()));
+                        set.refresh_token = Some(refresh_token);
+                    }
+                    return self.install(set);
+                }
                 Err(e) if refresh_refused(&e) => {
                     tracing::info!(product = self.product.as_str(), error = %e, "refresh token refused; requesting a new token with the client credentials");
                 }
@@ -662,6 +673,17 @@ impl TokenCache {
     }
 }
 
+/// Ends a token flight whose task is dropped before it lands (see `TokenCache::start_flight`).
+struct Abandoned(Option<Arc<TokenCache>>);
+
+impl Drop for Abandoned {
+    fn drop(&mut self) {
+        if let Some(cache) = self.0.take() {
+            lock(&cache.state).flight = None;
+        }
+    }
+}
+
 fn abandoned(product: Product) -> Error {
     TransportError::new(
         TransportErrorKind::Other,
@@ -723,6 +745,23 @@ mod tests {
         let far = now + clamp_lifetime(Duration::MAX);
         assert!(far > now);
         assert_eq!(clamp_lifetime(Duration::from_secs(1800)), Duration::from_secs(1800));
+    }
+
+    #[test]
+    fn a_token_answer_with_an_unusable_lifetime_still_gives_its_token() {
+        // Negative, text, huge or fractional-text `expires_in`: the token was issued; the
+        // default lifetime applies rather than a decode error (and another token request).
+        for lifetime in ["-1", r#""1800s""#, r#""soon""#, "1e20", "{}", "[1]", "true", "0"] {
+            let text = format!(r#"{{"access_token":"AT","refresh_token":"RT","expires_in":{lifetime},"x":1}}"#);
+            let answer: OAuthTokenAnswer = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{lifetime}: {e}"));
+            assert_eq!(answer.expires_in, None, "{lifetime}");
+            assert!(answer.access_token.is_some(), "{lifetime}");
+        }
+        for (lifetime, secs) in [(r#""600""#, 600), ("1800", 1800), (r#""1800.0""#, 1800)] {
+            let text = format!(r#"{{"access_token":"AT","expires_in":{lifetime}}}"#);
+            let answer: OAuthTokenAnswer = serde_json::from_str(&text).unwrap();
+            assert_eq!(answer.expires_in, Some(Duration::from_secs(secs)), "{lifetime}");
+        }
     }
 
     #[test]

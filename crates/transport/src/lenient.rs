@@ -191,6 +191,22 @@ pub fn opt_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error>
     d.deserialize_any(U64Visitor)
 }
 
+/// A token lifetime in seconds (`expires_in`, `expiresIn`): a number or a numeric string from
+/// 1 s to about 31 years, fractions cut. Anything else — missing, zero, negative, huge, text, an
+/// object — is `None`, so that the product's documented default applies: the token was issued,
+/// and failing the whole answer would only ask for another one (a zero lifetime would ask on
+/// every call).
+pub fn opt_lifetime<'de, D: Deserializer<'de>>(d: D) -> Result<Option<std::time::Duration>, D::Error> {
+    let secs = match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Number(n) => n.as_f64(),
+        serde_json::Value::String(s) => s.trim().parse::<f64>().ok(),
+        _ => None,
+    };
+    Ok(secs
+        .filter(|s| s.is_finite() && (1.0..1e9).contains(s))
+        .map(|s| std::time::Duration::from_secs(s as u64)))
+}
+
 /// `Option<i64>` from a number, a numeric string, `""` (none), `null` or a missing field.
 pub fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
     d.deserialize_any(I64Visitor)

@@ -304,7 +304,7 @@ impl<T: Send + 'static> Pages<T> {
         // size below what was asked must not end the listing early.
         let last = n == 0
             || match (page.total, page.total_pages) {
-                (Some(t), _) => self.seen >= t,
+                (Some(t), _) => self.seen.saturating_add(self.skipped) >= t,
                 (None, Some(tp)) => requested >= tp,
                 (None, None) => n < self.page_size,
             };
@@ -492,12 +492,20 @@ mod tests {
             Ok(Page::new(items).with_page_no(Some(n)).with_total(Some(total)))
         });
         assert_eq!(shrunk.try_collect().await.unwrap(), [1, 2]);
-        // A listing started at page 3 of 250 items, 100 a page: the empty page 4 is the end.
-        let from_3 = Pages::new(Product::Ycm, 3, 100, |n| async move {
-            let items = if n == 3 { (200..250).collect() } else { Vec::new() };
-            Ok(Page::new(items).with_page_no(Some(n)).with_total(Some(250)))
+        // A listing started at page 3 of 250 items, 100 a page: page 3 reaches the total and
+        // ends it, even with a server that answers a page past the end with the last one.
+        let calls = Arc::new(AtomicU64::new(0));
+        let counted = calls.clone();
+        let from_3 = Pages::new(Product::Ycm, 3, 100, move |n| {
+            counted.fetch_add(1, Ordering::SeqCst);
+            async move {
+                Ok(Page::new((200..250).collect())
+                    .with_page_no(Some(n))
+                    .with_total(Some(250)))
+            }
         });
-        assert_eq!(from_3.try_collect().await.unwrap().len(), 50);
+        assert_eq!(from_3.try_collect().await.unwrap(), (200..250).collect::<Vec<u64>>());
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
     }
 
     #[tokio::test]

@@ -112,6 +112,10 @@ impl ErrorCodes {
         }
         if error.status == 429 || is(self.rate_limited) {
             ApiErrorKind::RateLimited
+        } else if token_endpoint {
+            // A token endpoint's 404 (a wrong path or region, a gateway mid-deploy) is not the
+            // absence of the record the call asked for.
+            ApiErrorKind::Other
         } else if error.status == 404 || is(self.not_found) {
             ApiErrorKind::NotFound
         } else {

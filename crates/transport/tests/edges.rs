@@ -320,6 +320,9 @@ async fn item_05_a_busy_waf_or_proxy_answer_is_not_a_refusal() {
             .unwrap();
         let err = client.send(&GetThing("1".into())).await.unwrap_err();
         assert!(!matches!(err, Error::Auth(_)), "not final: {err}");
+        // The token endpoint's 404 says nothing of the record asked for (a caller, such as a
+        // bulk plan, would take it as "absent" and create it).
+        assert!(!err.is_not_found(), "not the record's absence: {err}");
         healthy.store(true, Ordering::SeqCst);
         tokio::time::sleep(Duration::from_secs(61)).await;
         client.send(&GetThing("1".into())).await.unwrap();

@@ -437,3 +437,77 @@ async fn twenty_calls_rejected_one_after_another_cause_one_refresh() {
         .count();
     assert_eq!(replays, 20, "each call replayed once with the new token");
 }
+
+/// A client kept across runtimes (a static used by several `#[tokio::test]`s): the runtime
+/// running its token request shuts down mid-flight. The flight must not stay "in progress"
+/// for ever: the next call, on another runtime, asks again and gets a token.
+#[test]
+fn a_token_request_dropped_with_its_runtime_does_not_block_the_client() {
+    let n = Arc::new(AtomicUsize::new(0));
+    let http = Arc::new(ScriptedHttp::new({
+        let n = n.clone();
+        move |req| match req.uri.path() {
+            // The first token request never answers in time; the next ones do.
+            "/token" if n.fetch_add(1, Ordering::SeqCst) == 0 => {
+                token_reply(req, 1800).after(Duration::from_secs(3600))
+            }
+            "/token" => token_reply(req, 1800),
+            _ => Reply::json(200, ok_json("1")),
+        }
+    }));
+    let client = client_with(http.clone(), RetryPolicy::default());
+    let first = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let c = client.clone();
+    first.block_on(async move {
+        let call = tokio::spawn(async move { c.send(&GetThing("1".into())).await });
+        // Let the call start the token flight, then leave it hanging.
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(!call.is_finished());
+    });
+    drop(first);
+    assert_eq!(http.count("/token"), 1);
+
+    let second = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let got = second.block_on(async { client.send(&GetThing("1".into())).await });
+    assert!(got.is_ok(), "{got:?}");
+    assert_eq!(http.count("/token"), 2);
+}
+
+/// A refresh answer without a refresh token keeps the one that was used (RFC 6749 §6): the
+/// next renewal refreshes again instead of sending the client secret.
+#[tokio::test(start_paused = true)]
+async fn a_refresh_answer_without_a_refresh_token_keeps_the_old_one() {
+    let http = Arc::new(ScriptedHttp::new(|req| match req.uri.path() {
+        "/token" if req.body_text().contains("grant_type=refresh_token") => {
+            Reply::json(200, format!(r#"{{"access_token":"{ACCESS2}","expires_in":1800}}"#))
+        }
+        "/token" => Reply::json(200, token_json(ACCESS, 1800)),
+        _ => Reply::json(200, ok_json("1")),
+    }));
+    let client = client_with(http.clone(), RetryPolicy::default());
+    for _ in 0..3 {
+        client.send(&GetThing("1".into())).await.unwrap();
+        tokio::time::advance(Duration::from_secs(1800)).await;
+    }
+    let grants: Vec<_> = http
+        .requests()
+        .iter()
+        .filter(|r| r.uri.path() == "/token")
+        .map(|r| r.body_text())
+        .collect();
+    assert_eq!(grants.len(), 3, "{grants:?}");
+    assert!(grants[0].contains("grant_type=client_credentials"), "{grants:?}");
+    for g in &grants[1..] {
+        assert_eq!(
+            g,
+            &format!("grant_type=refresh_token&refresh_token={REFRESH}"),
+            "{grants:?}"
+        );
+    }
+}
