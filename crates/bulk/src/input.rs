@@ -276,13 +276,13 @@ fn read_jsonl(input: &[u8], schema: &Schema) -> (Vec<RawRow>, Vec<Problem>) {
             continue;
         }
         let fields = match serde_json::from_str::<Pairs>(text) {
-            Ok(Pairs(Some(pairs))) => pairs,
-            Ok(Pairs(None)) => {
-                problems.push(Problem::new(n, "each line must be one JSON object"));
-                continue;
-            }
+            Ok(Pairs(pairs)) => pairs,
             Err(e) => {
-                problems.push(Problem::new(n, format!("not JSON: {e}")));
+                let message = match e.classify() {
+                    serde_json::error::Category::Data => "each line must be one JSON object".to_owned(),
+                    _ => format!("not JSON: {e}"),
+                };
+                problems.push(Problem::new(n, message));
                 continue;
             }
         };
@@ -308,9 +308,9 @@ fn read_jsonl(input: &[u8], schema: &Schema) -> (Vec<RawRow>, Vec<Problem>) {
     (rows, problems)
 }
 
-/// One JSON value with an object's members in order, repeated keys included (`serde_json`'s
-/// map keeps only the last); `None` for any other JSON value.
-struct Pairs(Option<Vec<(String, Value)>>);
+/// A JSON object's members in order, repeated keys included (`serde_json`'s map keeps only the
+/// last). Any other JSON value is an error.
+struct Pairs(Vec<(String, Value)>);
 
 impl<'de> serde::Deserialize<'de> for Pairs {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -318,39 +318,17 @@ impl<'de> serde::Deserialize<'de> for Pairs {
         impl<'de> serde::de::Visitor<'de> for Visit {
             type Value = Pairs;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON value")
+                f.write_str("a JSON object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Pairs, A::Error> {
                 let mut pairs = Vec::new();
                 while let Some(pair) = map.next_entry::<String, Value>()? {
                     pairs.push(pair);
                 }
-                Ok(Pairs(Some(pairs)))
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Pairs, A::Error> {
-                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
-                Ok(Pairs(None))
-            }
-            fn visit_str<E>(self, _: &str) -> Result<Pairs, E> {
-                Ok(Pairs(None))
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<Pairs, E> {
-                Ok(Pairs(None))
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Pairs, E> {
-                Ok(Pairs(None))
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Pairs, E> {
-                Ok(Pairs(None))
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Pairs, E> {
-                Ok(Pairs(None))
-            }
-            fn visit_unit<E>(self) -> Result<Pairs, E> {
-                Ok(Pairs(None))
+                Ok(Pairs(pairs))
             }
         }
-        d.deserialize_any(Visit)
+        d.deserialize_map(Visit)
     }
 }
 
@@ -585,6 +563,8 @@ mod tests {
                       [1]\n{\"email\":\"b@example.com\",\"x\":1}\nnot json\n";
         let err = parse(input, Format::Jsonl, &SCHEMA).unwrap_err();
         assert_eq!(lines(&err), [(3, None), (4, None), (5, None)]);
+        assert!(err.problems[0].message.contains("one JSON object"), "{err}");
+        assert!(err.problems[2].message.starts_with("not JSON"), "{err}");
         let rows = parse(
             b"{\"email\":\"ada@example.com\",\"groupIds\":[1,2],\"totalExtensions\":\"7\"}\n",
             Format::Jsonl,

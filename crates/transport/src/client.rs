@@ -77,7 +77,6 @@ impl Timeouts {
     /// Zero is refused; anything longer than a year is taken as a year (so that no deadline
     /// arithmetic can overflow, whatever the setting).
     fn checked(self) -> std::result::Result<Self, String> {
-        const YEAR: Duration = Duration::from_secs(365 * 24 * 3600);
         for (name, d) in [
             ("connect", self.connect),
             ("attempt", self.attempt),
@@ -88,12 +87,16 @@ impl Timeouts {
             }
         }
         Ok(Self {
-            connect: self.connect.min(YEAR),
-            attempt: self.attempt.min(YEAR),
-            total: self.total.min(YEAR),
+            connect: self.connect.min(MAX_TIME_LIMIT),
+            attempt: self.attempt.min(MAX_TIME_LIMIT),
+            total: self.total.min(MAX_TIME_LIMIT),
         })
     }
 }
+
+/// The longest time limit taken (a year): longer ones are taken as this, so that no deadline
+/// arithmetic can overflow (`Instant + Duration::MAX` panics).
+pub const MAX_TIME_LIMIT: Duration = Duration::from_secs(365 * 24 * 3600);
 
 /// The validated configuration of a client (secrets are not part of it).
 #[non_exhaustive]

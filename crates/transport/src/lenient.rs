@@ -3,7 +3,8 @@
 //! The docs type ids as Long in one place and String or Integer in another, send `expiresIn` as
 //! a string, and leave many fields possibly empty. Response models use these with
 //! `#[serde(default, deserialize_with = "…")]` so that a type drift becomes a value, not a
-//! failed call. They read straight from the deserializer (no intermediate `Value`).
+//! failed call. They read straight from the deserializer (no intermediate `Value`), except
+//! [`opt_lifetime`], which reads a token answer's one field once per token.
 //!
 //! ```
 //! use serde::Deserialize;

@@ -42,7 +42,9 @@ mod write;
 pub use crate::auth::{
     AccessToken, Credentials, Grant, OAuthTokenAnswer, StoredTokens, TokenSet, TokenSource, TokenStore,
 };
-pub use crate::client::{Client, ClientBuilder, Config, DEFAULT_MAX_BODY_BYTES, DEFAULT_USER_AGENT, Timeouts};
+pub use crate::client::{
+    Client, ClientBuilder, Config, DEFAULT_MAX_BODY_BYTES, DEFAULT_USER_AGENT, MAX_TIME_LIMIT, Timeouts,
+};
 pub use crate::envelope::{Envelope, Meta, Payload, PlainJson, RawResponse, data_or_null};
 pub use crate::error::{
     ApiError, ApiErrorKind, AuthError, AuthErrorKind, DecodeError, Error, MAX_FIELD_CHARS, Result, TimeoutKind,

@@ -253,15 +253,13 @@ pub(crate) enum WaitUntilArg {
     Stopped,
 }
 
-/// The longest wait or poll interval taken (the SDK's limits stop at a year too).
-const MAX_DURATION: Duration = Duration::from_secs(365 * 24 * 3600);
-
 fn parse_duration(s: &str) -> Result<Duration, String> {
     let d = humantime::parse_duration(s.trim()).map_err(|e| format!("{e} (e.g. 500ms, 90s, 15m)"))?;
     if d.is_zero() {
         return Err("must be more than 0".into());
     }
-    if d > MAX_DURATION {
+    // The SDK takes nothing longer (a year): say so rather than cap it silently.
+    if d > yeastar_transport::MAX_TIME_LIMIT {
         return Err("must be at most 365 days".into());
     }
     Ok(d)

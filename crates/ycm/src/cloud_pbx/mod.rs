@@ -300,9 +300,8 @@ impl<'a> CloudPbxs<'a> {
         options: WaitOptions,
     ) -> std::result::Result<CloudPbx, WaitError> {
         let start = Instant::now();
-        // A timeout past what the clock can hold (Duration::MAX) waits a year, as the
-        // transport's time limits do.
-        let deadline = start + options.timeout.min(std::time::Duration::from_secs(365 * 24 * 3600));
+        // A timeout past what the clock can hold (Duration::MAX) is capped as the transport's are.
+        let deadline = start + options.timeout.min(yeastar_transport::MAX_TIME_LIMIT);
         let mut interval = options.initial_interval;
         let mut last_status = None;
         let mut polls = 0u32;

@@ -301,12 +301,12 @@ async fn customers(ctx: &Ctx, cloud_pbx_id: u64, add: Vec<u64>, remove: Vec<u64>
     let pbxs = client.cloud_pbxs();
     let mut request_ids = Vec::new();
     // Adding first: removing the last customers is refused, and an add may make room for it.
-    let mut added = None;
+    // `Some` once an add was written (nothing is sent when every customer is there already),
+    // with its request id.
+    let mut added: Option<Option<String>> = None;
     if !add.is_empty() {
         let done = pbxs.add_customers(cloud_pbx_id, add.iter().copied()).await?;
-        if done.request_id.is_some() || done.time.is_some() {
-            added = Some(done.request_id.clone().unwrap_or_default());
-        }
+        added = (done.request_id.is_some() || done.time.is_some()).then(|| done.request_id.clone());
         request_ids.extend(done.request_id);
     }
     if !remove.is_empty() {
@@ -324,10 +324,7 @@ async fn customers(ctx: &Ctx, cloud_pbx_id: u64, add: Vec<u64>, remove: Vec<u64>
                     "customers {} were added to Cloud PBX {cloud_pbx_id}{}; only the removal failed: \
                      `yeastar ycm pbx customers {cloud_pbx_id} --remove {}` tries it again",
                     list(&add),
-                    added
-                        .filter(|r| !r.is_empty())
-                        .map(|r| format!(" (request {r})"))
-                        .unwrap_or_default(),
+                    added.flatten().map(|r| format!(" (request {r})")).unwrap_or_default(),
                     list(&remove)
                 )));
             }
